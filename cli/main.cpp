@@ -1,0 +1,30 @@
+// The `sculpin` command.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/sock_command.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{"Sculpin: ZeroMQ sockets, and the zguide's patterns on a deterministic simulator"};
+    app.set_version_flag("--version", "sculpin 0.1.0");
+    app.require_subcommand(1);
+    sculpin::cli::SockArgs sock;
+    sculpin::cli::add_sock_command(app, sock);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        // Bad arguments: the reason and the usage on stderr, exit code 2.
+        std::cerr << "sculpin: " << e.what() << "\n";
+        CLI::App* failing = sock.command->parsed() ? sock.command : &app;
+        std::cerr << failing->help();
+        return 2;
+    }
+    if (sock.command->parsed()) return sculpin::cli::run_sock(sock);
+    return 2;
+}

@@ -1,0 +1,64 @@
+// Socket options: the numbers are libzmq's (the C API passes them straight through),
+// the values live in one plain struct that every layer reads.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace sculpin {
+
+namespace option {
+constexpr int routing_id = 5;
+constexpr int subscribe = 6;
+constexpr int unsubscribe = 7;
+constexpr int rcvmore = 13;
+constexpr int fd = 14;
+constexpr int events = 15;
+constexpr int type = 16;
+constexpr int linger = 17;
+constexpr int reconnect_ivl = 18;
+constexpr int backlog = 19;
+constexpr int reconnect_ivl_max = 21;
+constexpr int maxmsgsize = 22;
+constexpr int sndhwm = 23;
+constexpr int rcvhwm = 24;
+constexpr int rcvtimeo = 27;
+constexpr int sndtimeo = 28;
+constexpr int last_endpoint = 32;
+constexpr int router_mandatory = 33;
+constexpr int immediate = 39;
+constexpr int xpub_verbose = 40;
+constexpr int req_correlate = 52;
+constexpr int req_relaxed = 53;
+constexpr int conflate = 54;
+constexpr int router_handover = 56;
+constexpr int handshake_ivl = 66;
+constexpr int xpub_nodrop = 69;
+constexpr int heartbeat_ivl = 75;
+constexpr int heartbeat_ttl = 76;
+constexpr int heartbeat_timeout = 77;
+constexpr int xpub_verboser = 78;
+constexpr int connect_timeout = 79;
+}  // namespace option
+
+// Defaults are libzmq 4.3's.
+struct SocketOptions {
+    int sndhwm = 1000;  // messages per pipe, 0 = unlimited
+    int rcvhwm = 1000;
+    int linger_ms = -1;             // -1 = wait forever for pending messages on close
+    std::string routing_id;         // announced to peers; empty = let the peer choose
+    int reconnect_ivl_ms = 100;     // -1 = never reconnect
+    int reconnect_ivl_max_ms = 0;   // 0 = no exponential backoff
+    int heartbeat_ivl_ms = 0;       // 0 = no PINGs
+    int heartbeat_ttl_ms = 0;       // TTL announced in our PINGs (peer drops us after it)
+    int heartbeat_timeout_ms = -1;  // -1 = same as heartbeat_ivl_ms
+    int handshake_ivl_ms = 30000;   // 0 = no handshake deadline
+    bool immediate = false;         // queue only to completed connections
+    bool conflate = false;          // keep only the newest message
+    int64_t maxmsgsize_bytes = -1;  // -1 = no limit
+    int sndtimeo_ms = -1;           // -1 = block forever
+    int rcvtimeo_ms = -1;
+    int backlog = 100;
+};
+
+}  // namespace sculpin

@@ -1,0 +1,94 @@
+#include "socket/distributor.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+namespace sculpin {
+
+void Distributor::attach(PipeEnd& pipe) {
+    const bool inserted = pipes_.emplace(pipe.id(), Entry{&pipe, true, false}).second;
+    assert(inserted);
+    (void)inserted;
+}
+
+void Distributor::remove(PipeEnd& pipe) {
+    auto it = pipes_.find(pipe.id());
+    if (it == pipes_.end()) return;
+    Entry* entry = &it->second;
+    if (entry->matched)
+        matched_.erase(std::remove(matched_.begin(), matched_.end(), entry), matched_.end());
+    pipes_.erase(it);
+    finished_.erase(std::remove(finished_.begin(), finished_.end(), pipe.id()), finished_.end());
+}
+
+void Distributor::activate(PipeEnd& pipe) {
+    auto it = pipes_.find(pipe.id());
+    if (it != pipes_.end()) it->second.active = true;
+}
+
+void Distributor::unmatch() {
+    for (Entry* entry : matched_) entry->matched = false;
+    matched_.clear();
+}
+
+void Distributor::match(uint64_t pipe_id) {
+    auto it = pipes_.find(pipe_id);
+    if (it == pipes_.end() || it->second.matched) return;
+    it->second.matched = true;
+    matched_.push_back(&it->second);
+}
+
+void Distributor::deliver(Entry& entry, Message& msg, const DropFn& drop) {
+    PipeEnd& pipe = *entry.pipe;
+    if (pipe.peer_closed()) {
+        // Written, the copy would only be drained and dropped with the pipe.
+        drop(msg, DropReason::closed);
+        if (pipe.finished() &&
+            std::find(finished_.begin(), finished_.end(), pipe.id()) == finished_.end()) {
+            finished_.push_back(pipe.id());
+        }
+        return;
+    }
+    if (entry.active && pipe.write(msg)) return;
+    entry.active = false;
+    drop(msg, DropReason::hwm);
+}
+
+size_t Distributor::send_to_matched(Message& msg, const DropFn& drop) {
+    const size_t count = matched_.size();
+    if (count == 0) return 0;
+    // Every pipe but the last gets a copy; the last one takes the original.
+    for (size_t i = 0; i + 1 < count; ++i) {
+        Message copy = msg;
+        deliver(*matched_[i], copy, drop);
+    }
+    deliver(*matched_[count - 1], msg, drop);
+    msg.clear();
+    return count;
+}
+
+size_t Distributor::send_to_all(Message& msg, const DropFn& drop) {
+    const size_t count = pipes_.size();
+    if (count == 0) return 0;
+    size_t i = 0;
+    for (auto& [id, entry] : pipes_) {
+        if (++i < count) {
+            Message copy = msg;
+            deliver(entry, copy, drop);
+        } else {
+            deliver(entry, msg, drop);
+        }
+    }
+    msg.clear();
+    return count;
+}
+
+void Distributor::send_to_all_forced(const Message& msg) {
+    for (auto& [id, entry] : pipes_) {
+        if (entry.pipe->peer_closed()) continue;
+        Message copy = msg;
+        entry.pipe->write_forced(copy);
+    }
+}
+
+}  // namespace sculpin

@@ -1,0 +1,111 @@
+// Socket: the sans-I/O base of every socket type.
+//
+// A Socket owns its pipes and nothing else: no thread, no clock, no file descriptor.
+// Every call is non-blocking; a runtime (real or simulated) turns EAGAIN into waiting,
+// delivers pipe events, and attaches pipes as connections come and go. All calls on one
+// Socket must come from one thread at a time (the runtime guarantees it).
+//
+// A socket type is a small subclass composed of routing strategies (load balancer, fair
+// queue, distributor, subscription trie), in the manner of libzmq's src/.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/drop_reason.hpp"
+#include "core/errors.hpp"
+#include "core/message.hpp"
+#include "core/options.hpp"
+#include "core/socket_type.hpp"
+#include "socket/pipe.hpp"
+
+namespace sculpin {
+
+// Told about every message the socket drops, with the reason.
+using DropHook = std::function<void(const Message& msg, DropReason reason)>;
+
+class Socket {
+public:
+    static std::unique_ptr<Socket> create(SocketType type);
+    virtual ~Socket();
+    Socket(const Socket&) = delete;
+    Socket& operator=(const Socket&) = delete;
+
+    SocketType type() const noexcept { return type_; }
+    const SocketOptions& options() const noexcept { return options_; }
+
+    // 0 or an errno value (EINVAL for an unknown option or a bad value).
+    int set_option(int option, const void* value, size_t size_bytes);
+    int get_option(int option, void* value, size_t* size_bytes) const;
+
+    // Non-blocking. 0: sent, `msg` was consumed. Otherwise an errno value and `msg` is
+    // untouched: EAGAIN (would block), kEfsm (wrong state), EHOSTUNREACH (ROUTER_MANDATORY),
+    // ENOTSUP (this type cannot send), EINVAL (a message without frames).
+    int send(Message& msg);
+    // Non-blocking. 0: `out` holds a message. EAGAIN: nothing to read. kEfsm, ENOTSUP.
+    int recv(Message& out);
+    // For polling: would send / recv succeed now?
+    bool can_send();
+    bool can_recv();
+
+    // --- driven by the runtime, on the socket's thread ---------------------------------
+    // A new peer. The runtime has set the pipe's listener and its peer_info already.
+    void attach(std::shared_ptr<PipeEnd> pipe);
+    // Something happened on a pipe (the runtime relays PipeListener calls here). Unknown
+    // ids are ignored: the pipe may have been detached in the meantime.
+    void pipe_readable(uint64_t pipe_id);
+    void pipe_writable(uint64_t pipe_id);
+    // Closes this side of every pipe; what is still queued inbound is dropped (closed).
+    void close_all_pipes();
+    // Closes this side of one pipe (disconnect/unbind); queued inbound messages are dropped.
+    void detach(uint64_t pipe_id);
+    size_t pipe_count() const noexcept { return pipes_.size(); }
+    const std::map<uint64_t, std::shared_ptr<PipeEnd>>& pipes() const noexcept { return pipes_; }
+    // The pipe the last received message came from (for message properties), or null.
+    const PipeEnd* last_received_from() const noexcept { return last_in_; }
+
+    void set_drop_hook(DropHook hook) { drop_hook_ = std::move(hook); }
+
+    // Capacities a runtime gives a new pipe's two queues, from SNDHWM/RCVHWM (0 = unlimited).
+    uint64_t outbound_capacity() const noexcept;
+    uint64_t inbound_capacity() const noexcept;
+
+protected:
+    explicit Socket(SocketType type);
+
+    void report_drop(const Message& msg, DropReason reason) const {
+        if (drop_hook_) drop_hook_(msg, reason);
+    }
+    // Subclasses call this when they read from a pipe so message properties can be found.
+    void set_last_in(const PipeEnd* pipe) noexcept { last_in_ = pipe; }
+    // Subclasses may detach a pipe themselves (PAIR refuses a second peer).
+    void drop_pipe(PipeEnd& pipe);
+
+    // --- what a socket type implements ------------------------------------------------
+    virtual int xsend(Message& msg) = 0;
+    virtual int xrecv(Message& out) = 0;
+    virtual bool xcan_send() = 0;
+    virtual bool xcan_recv() = 0;
+    virtual void xattach(PipeEnd& pipe) = 0;
+    virtual void xdetach(PipeEnd& pipe) = 0;  // forget the pipe: it is about to go away
+    virtual void xread_activated(PipeEnd& pipe) = 0;
+    virtual void xwrite_activated(PipeEnd& pipe) = 0;
+    // Type-specific options; return EINVAL for unknown ones.
+    virtual int xset_option(int option, const void* value, size_t size_bytes);
+    virtual int xget_option(int option, void* value, size_t* size_bytes) const;
+
+    SocketOptions options_;
+
+private:
+    void remove_pipe(PipeEnd& pipe, bool drop_inbound);
+
+    SocketType type_;
+    std::map<uint64_t, std::shared_ptr<PipeEnd>> pipes_;  // ordered: deterministic iteration
+    DropHook drop_hook_;
+    const PipeEnd* last_in_ = nullptr;
+};
+
+}  // namespace sculpin

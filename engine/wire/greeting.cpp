@@ -1,0 +1,62 @@
+#include "wire/greeting.hpp"
+
+#include <cassert>
+#include <cstring>
+
+#include "wire/printable.hpp"
+
+namespace sculpin::wire {
+
+namespace {
+constexpr char kNullMechanism[] = "NULL";
+}
+
+void write_greeting(std::span<uint8_t, kGreetingBytes> out) noexcept {
+    std::memset(out.data(), 0, out.size());
+    out[0] = kSignatureStart;
+    out[kSignatureEndIndex] = kSignatureEnd;
+    out[kMajorVersionIndex] = kOurMajorVersion;
+    out[kMinorVersionIndex] = kOurMinorVersion;
+    std::memcpy(out.data() + kMechanismIndex, kNullMechanism, sizeof(kNullMechanism) - 1);
+    // as-server (offset 32) and the filler stay zero.
+}
+
+std::string greeting_error(std::span<const uint8_t> received) {
+    assert(received.size() <= kGreetingBytes);
+    const size_t have = received.size();
+    if (have > 0 && received[0] != kSignatureStart) {
+        return "bad greeting: byte 0 is " + hex_byte(received[0]) + ", expected " +
+               hex_byte(kSignatureStart) + " (not a ZMTP peer?)";
+    }
+    if (have > kSignatureEndIndex && received[kSignatureEndIndex] != kSignatureEnd) {
+        // ZMTP 1.0 peers have no signature; their first frame's length lands here.
+        return "bad greeting: byte 9 is " + hex_byte(received[kSignatureEndIndex]) + ", expected " +
+               hex_byte(kSignatureEnd) + " (not a ZMTP 3 peer?)";
+    }
+    if (have > kMajorVersionIndex && received[kMajorVersionIndex] < kOurMajorVersion) {
+        return "peer speaks ZMTP 1.0/2.0 (greeting major version " +
+               std::to_string(received[kMajorVersionIndex]) + "), unsupported";
+    }
+    if (have >= kMechanismIndex + kMechanismBytes) {
+        const auto mechanism = received.subspan(kMechanismIndex, kMechanismBytes);
+        size_t name_bytes = 0;
+        while (name_bytes < kMechanismBytes && mechanism[name_bytes] != 0) ++name_bytes;
+        bool padding_is_zero = true;
+        for (size_t i = name_bytes; i < kMechanismBytes; ++i) padding_is_zero &= mechanism[i] == 0;
+        const bool is_null = name_bytes == sizeof(kNullMechanism) - 1 &&
+                             std::memcmp(mechanism.data(), kNullMechanism, name_bytes) == 0;
+        if (!is_null || !padding_is_zero) {
+            return "peer wants security mechanism \"" + printable(mechanism.first(name_bytes)) +
+                   "\", only NULL is supported";
+        }
+    }
+    return {};
+}
+
+int negotiated_minor_version(std::span<const uint8_t, kGreetingBytes> greeting) noexcept {
+    assert(greeting[kMajorVersionIndex] >= kOurMajorVersion);
+    if (greeting[kMajorVersionIndex] > kOurMajorVersion) return kOurMinorVersion;
+    return greeting[kMinorVersionIndex] >= kOurMinorVersion ? kOurMinorVersion : 0;
+}
+
+}  // namespace sculpin::wire

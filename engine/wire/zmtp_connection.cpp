@@ -1,0 +1,373 @@
+#include "wire/zmtp_connection.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+#include <utility>
+
+#include "wire/command.hpp"
+#include "wire/frame_header.hpp"
+#include "wire/printable.hpp"
+
+namespace sculpin::wire {
+
+namespace {
+
+// Before READY the peer is unauthenticated and unknown; its commands are READY (a few
+// properties) or ERROR. 64 KiB is far beyond any real READY and bounds what a stranger
+// can make us allocate before we know what it is.
+constexpr uint64_t kMaxHandshakeCommandBytes = 64 * 1024;
+// After READY, PING/PONG/ERROR must always fit, whatever MAXMSGSIZE says.
+constexpr uint64_t kMinCommandLimitBytes = 512;
+// A SUBSCRIBE command carries its topic with a name in front ("\x09SUBSCRIBE" = 10
+// bytes), one byte more than the equivalent "\x01topic" message's 1-byte prefix.
+constexpr uint64_t kSubscribeOverheadBytes = 16;
+
+bool is_subscriber(SocketType type) {
+    return type == SocketType::sub || type == SocketType::xsub;
+}
+
+// libzmq sends Identity from the types whose peers may route by it, even when empty.
+bool sends_identity(SocketType type) {
+    return type == SocketType::req || type == SocketType::dealer || type == SocketType::router;
+}
+
+}  // namespace
+
+ZmtpConnection::ZmtpConnection(ZmtpConfig config) : config_(std::move(config)) {
+    assert(config_.heartbeat_ivl_ms >= 0);
+    assert(config_.handshake_ivl_ms >= 0);
+}
+
+void ZmtpConnection::start(int64_t now_ms) {
+    assert(state_ == State::idle);
+    uint8_t greeting[kGreetingBytes];
+    write_greeting(greeting);
+    output_.append_bytes(greeting);
+    state_ = State::greeting;
+    start_ms_ = now_ms;
+    last_rx_ms_ = now_ms;
+    handshake_deadline_ms_ =
+        config_.handshake_ivl_ms > 0 ? now_ms + config_.handshake_ivl_ms : kNoDeadline;
+    decoder_.set_stream_offset(kGreetingBytes);
+    decoder_.set_data_frames_allowed(false);
+    decoder_.set_limits(config_.max_message_size_bytes, kMaxHandshakeCommandBytes);
+}
+
+bool ZmtpConnection::fail(std::string reason) {
+    assert(state_ != State::failed);
+    state_ = State::failed;
+    error_ = std::move(reason);
+    partial_.clear();
+    return false;
+}
+
+bool ZmtpConnection::refuse(std::string reason) {
+    // Our greeting went out in start(), so a command frame is valid on the wire here.
+    scratch_.clear();
+    append_error(scratch_, reason);
+    flush_scratch();
+    return fail(std::move(reason));
+}
+
+void ZmtpConnection::flush_scratch() {
+    output_.append_bytes(scratch_);
+    scratch_.clear();
+}
+
+bool ZmtpConnection::feed(std::span<const uint8_t> bytes, int64_t now_ms) {
+    if (state_ == State::failed) return false;
+    assert(state_ != State::idle && "start() before feed()");
+    if (state_ == State::idle) return fail("bytes fed before start()");
+    if (!bytes.empty()) {
+        // Any byte from the peer proves it alive: both heartbeat clocks start over.
+        received_bytes_ += bytes.size();
+        last_rx_ms_ = now_ms;
+        unanswered_ping_ms_ = kNoDeadline;
+        ttl_deadline_ms_ = kNoDeadline;
+    }
+    size_t consumed = 0;
+    if (state_ == State::greeting && !feed_greeting(bytes, consumed)) return false;
+    while (state_ == State::handshake || state_ == State::ready) {
+        switch (decoder_.decode(bytes, consumed)) {
+            case FrameDecoder::Result::need_more:
+                return true;
+            case FrameDecoder::Result::error:
+                return fail(decoder_.error());
+            case FrameDecoder::Result::frame:
+                if (!on_frame(now_ms)) return false;
+                break;
+        }
+    }
+    assert(state_ != State::failed);
+    return true;
+}
+
+bool ZmtpConnection::feed_greeting(std::span<const uint8_t> bytes, size_t& consumed) {
+    assert(peer_greeting_got_bytes_ < kGreetingBytes);
+    const size_t take =
+        std::min(kGreetingBytes - peer_greeting_got_bytes_, bytes.size() - consumed);
+    if (take == 0) return true;  // memcpy must not see an empty span's null pointer
+    std::memcpy(peer_greeting_ + peer_greeting_got_bytes_, bytes.data() + consumed, take);
+    consumed += take;
+    peer_greeting_got_bytes_ += take;
+    // Judged on every chunk, so a non-ZMTP peer is dropped at its first wrong byte and a
+    // ZMTP 2.0 peer (12-byte greeting, then waits) is not left hanging.
+    std::string error = greeting_error({peer_greeting_, peer_greeting_got_bytes_});
+    if (!error.empty()) return fail(std::move(error));
+    if (peer_greeting_got_bytes_ < kGreetingBytes) return true;
+    peer_.minor_version = negotiated_minor_version(peer_greeting_);
+    state_ = State::handshake;
+    queue_ready();  // NULL mechanism: READY goes out as soon as the greetings agree
+    return true;
+}
+
+void ZmtpConnection::queue_ready() {
+    std::vector<uint8_t> properties;
+    append_property(properties, "Socket-Type", zmtp_name(config_.socket_type));
+    if (sends_identity(config_.socket_type) || !config_.routing_id.empty()) {
+        append_property(properties, "Identity", config_.routing_id);
+    }
+    scratch_.clear();
+    append_command(scratch_, command_name::ready, properties);
+    flush_scratch();
+}
+
+bool ZmtpConnection::on_frame(int64_t now_ms) {
+    Frame& frame = decoder_.frame();
+    if (decoder_.is_command()) return on_command(frame, now_ms);
+    assert(state_ == State::ready);  // the decoder refuses data frames before READY
+    const bool more = decoder_.more();
+    partial_.push_back(std::move(frame));
+    if (!more) inbox_.push(partial_);
+    return true;
+}
+
+bool ZmtpConnection::on_command(Frame& body, int64_t now_ms) {
+    std::string error;
+    const auto command = parse_command({body.data(), body.size()}, error);
+    if (!command) {
+        return state_ == State::handshake ? refuse("malformed command: " + error)
+                                          : fail("malformed command: " + error);
+    }
+    if (command->name == command_name::error) {
+        const auto reason = parse_error_reason(command->data, error);
+        if (!reason) return fail("peer sent a malformed ERROR command: " + error);
+        return fail("peer sent ERROR: " + printable(*reason, kMaxErrorReasonBytes));
+    }
+    if (state_ == State::handshake) {
+        if (command->name == command_name::ready) return on_ready_command(command->data, now_ms);
+        return refuse("expected a READY command, got \"" + printable(command->name) + "\"");
+    }
+    assert(state_ == State::ready);
+    if (command->name == command_name::ping) {
+        // PING/PONG are ZMTP 3.1; from a 3.0 peer it is an unknown command, ignored.
+        if (!peer_speaks_3_1()) return true;
+        const auto ping = parse_ping(command->data, error);
+        if (!ping) return fail(error);
+        scratch_.clear();
+        append_command(scratch_, command_name::pong, ping->context);
+        flush_scratch();
+        if (ping->ttl_deciseconds > 0) {
+            peer_ttl_ms_ = int64_t{ping->ttl_deciseconds} * 100;
+            ttl_deadline_ms_ = now_ms + peer_ttl_ms_;
+        }
+        return true;
+    }
+    if (command->name == command_name::subscribe || command->name == command_name::cancel) {
+        // Accepted from any peer: libzmq only sends them to 3.1 peers, but being liberal
+        // here costs nothing. They reach the socket as "\x01topic" / "\x00topic".
+        Frame frame = Frame::with_size(1 + command->data.size());
+        uint8_t* out = frame.mutable_data();
+        out[0] = command->name == command_name::subscribe ? 1 : 0;
+        if (!command->data.empty()) {
+            std::memcpy(out + 1, command->data.data(), command->data.size());
+        }
+        Message subscription(std::move(frame));
+        inbox_.push(subscription);
+        return true;
+    }
+    if (command->name == command_name::ready) return fail("peer sent READY twice");
+    // PONG needs nothing beyond counting as traffic (done in feed()); RFC 37 says to
+    // ignore commands we do not know.
+    return true;
+}
+
+bool ZmtpConnection::on_ready_command(std::span<const uint8_t> data, int64_t now_ms) {
+    std::map<std::string, std::string> properties;
+    std::string error;
+    if (!parse_properties(data, properties, error)) return refuse("malformed READY: " + error);
+    const std::string* type_name = find_property(properties, "Socket-Type");
+    if (type_name == nullptr) return refuse("peer's READY has no Socket-Type property");
+    const auto type = socket_type_from_zmtp_name(*type_name);
+    if (!type)
+        return refuse("peer announced unknown socket type \"" + printable(*type_name) + "\"");
+    if (!compatible(config_.socket_type, *type)) {
+        return refuse("socket type mismatch: " + std::string(zmtp_name(config_.socket_type)) +
+                      " cannot connect to " + std::string(zmtp_name(*type)));
+    }
+    peer_.socket_type = *type;
+    if (const std::string* identity = find_property(properties, "Identity")) {
+        peer_.routing_id = *identity;
+    }
+    peer_.properties = std::move(properties);
+
+    state_ = State::ready;
+    handshake_deadline_ms_ = kNoDeadline;
+    decoder_.set_data_frames_allowed(true);
+    const int64_t max_message = config_.max_message_size_bytes;
+    const uint64_t command_limit =
+        max_message >= 0 ? std::max(static_cast<uint64_t>(max_message) + kSubscribeOverheadBytes,
+                                    kMinCommandLimitBytes)
+                         : kMaxFrameBytesWithoutLimit;
+    decoder_.set_limits(max_message, command_limit);
+    if (config_.heartbeat_ivl_ms > 0 && peer_speaks_3_1()) {
+        next_ping_ms_ = now_ms + config_.heartbeat_ivl_ms;
+    }
+    return true;
+}
+
+bool ZmtpConnection::ready() const noexcept {
+    return state_ == State::ready;
+}
+
+const ZmtpPeer& ZmtpConnection::peer() const noexcept {
+    return peer_;
+}
+
+bool ZmtpConnection::pop_message(Message& out) {
+    return inbox_.pop(out);
+}
+
+size_t ZmtpConnection::pending_messages() const noexcept {
+    return inbox_.size();
+}
+
+void ZmtpConnection::send_message(const Message& msg) {
+    // A failed connection is being dropped; whatever the socket still hands us is lost
+    // with it and accounted for by the socket layer.
+    if (state_ == State::failed) return;
+    assert(state_ == State::ready && "send_message() before the handshake completed");
+    assert(!msg.empty() && "a ZMTP message has at least one frame");
+    if (state_ != State::ready || msg.empty()) return;
+
+    if (is_subscriber(config_.socket_type) && peer_speaks_3_1() && msg.size() == 1 &&
+        !msg[0].empty() && (msg[0].data()[0] == 0 || msg[0].data()[0] == 1)) {
+        send_subscription(msg[0]);
+        return;
+    }
+    uint8_t header[kMaxFrameHeaderBytes];
+    for (size_t i = 0; i < msg.size(); ++i) {
+        const Frame& frame = msg[i];
+        const uint8_t flags = i + 1 < msg.size() ? kFlagMore : 0;
+        output_.append_bytes({header, write_frame_header(header, flags, frame.size())});
+        output_.append_frame(frame);
+    }
+}
+
+void ZmtpConnection::send_subscription(const Frame& frame) {
+    assert(!frame.empty());
+    const auto name = frame.data()[0] == 1 ? command_name::subscribe : command_name::cancel;
+    scratch_.clear();
+    append_command_prefix(scratch_, name, frame.size() - 1);
+    flush_scratch();
+    output_.append_frame(frame, 1);  // the topic, without the 1-byte prefix
+}
+
+void ZmtpConnection::queue_ping() {
+    const int64_t ttl_deciseconds =
+        std::clamp<int64_t>(config_.heartbeat_ttl_ms / 100, 0, UINT16_MAX);
+    scratch_.clear();
+    append_ping(scratch_, static_cast<uint16_t>(ttl_deciseconds), {});
+    flush_scratch();
+}
+
+size_t ZmtpConnection::output_slices(OutputSlice* slices, size_t max_slices) const {
+    const size_t count = std::min(max_slices, output_.slice_count());
+    for (size_t i = 0; i < count; ++i) {
+        const auto slice = output_.slice(i);
+        slices[i] = OutputSlice{slice.data(), slice.size()};
+    }
+    return count;
+}
+
+size_t ZmtpConnection::output_size_bytes() const noexcept {
+    return output_.size_bytes();
+}
+
+void ZmtpConnection::consume_output(size_t bytes) {
+    assert(bytes <= output_.size_bytes());
+    output_.consume(std::min(bytes, output_.size_bytes()));
+}
+
+int64_t ZmtpConnection::heartbeat_timeout_ms() const noexcept {
+    return config_.heartbeat_timeout_ms < 0 ? config_.heartbeat_ivl_ms
+                                            : config_.heartbeat_timeout_ms;
+}
+
+int64_t ZmtpConnection::next_deadline_ms() const noexcept {
+    switch (state_) {
+        case State::idle:
+        case State::failed:
+            return kNoDeadline;
+        case State::greeting:
+        case State::handshake:
+            return handshake_deadline_ms_;
+        case State::ready:
+            break;
+    }
+    int64_t deadline = std::min(next_ping_ms_, ttl_deadline_ms_);
+    const int64_t timeout = heartbeat_timeout_ms();
+    if (timeout > 0 && unanswered_ping_ms_ != kNoDeadline) {
+        deadline = std::min(deadline, unanswered_ping_ms_ + timeout);
+    }
+    return deadline;
+}
+
+std::string ZmtpConnection::handshake_progress() const {
+    if (state_ == State::greeting) {
+        return "got " + std::to_string(peer_greeting_got_bytes_) + " of " +
+               std::to_string(kGreetingBytes) + " greeting bytes";
+    }
+    return "greeting done, waiting for the peer's READY command (got " +
+           std::to_string(received_bytes_ - kGreetingBytes) + " bytes after the greeting)";
+}
+
+bool ZmtpConnection::on_timer(int64_t now_ms) {
+    if (state_ == State::failed) return false;
+    if (state_ == State::idle) return true;
+    if (state_ != State::ready) {
+        if (now_ms >= handshake_deadline_ms_) {
+            return fail("handshake timeout after " + std::to_string(now_ms - start_ms_) +
+                        " ms: " + handshake_progress());
+        }
+        return true;
+    }
+    if (now_ms >= ttl_deadline_ms_) {
+        return fail("heartbeat TTL expired: the peer's PING asked for traffic within " +
+                    std::to_string(peer_ttl_ms_) + " ms, none for " +
+                    std::to_string(now_ms - last_rx_ms_) + " ms");
+    }
+    const int64_t timeout = heartbeat_timeout_ms();
+    if (timeout > 0 && unanswered_ping_ms_ != kNoDeadline &&
+        now_ms >= unanswered_ping_ms_ + timeout) {
+        return fail("heartbeat timeout: no traffic from peer for " +
+                    std::to_string(now_ms - last_rx_ms_) + " ms");
+    }
+    if (now_ms >= next_ping_ms_) {
+        queue_ping();
+        if (unanswered_ping_ms_ == kNoDeadline) unanswered_ping_ms_ = now_ms;
+        next_ping_ms_ = now_ms + config_.heartbeat_ivl_ms;
+    }
+    return true;
+}
+
+bool ZmtpConnection::failed() const noexcept {
+    return state_ == State::failed;
+}
+
+const std::string& ZmtpConnection::error() const noexcept {
+    return error_;
+}
+
+}  // namespace sculpin::wire

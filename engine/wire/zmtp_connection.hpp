@@ -1,0 +1,148 @@
+// ZMTP 3.1 (RFC 37) with the NULL mechanism, downgrading to 3.0 (RFC 23) for older peers:
+// one connection's protocol as a state machine. Bytes and time in, messages and bytes
+// out. It never touches a socket or reads a clock, so it runs unchanged over kernel TCP
+// (real runtime), over the simulated network, and under a fuzzer.
+//
+// The driver loop, in either runtime:
+//   conn.start(now_ms);                 // queues our greeting
+//   ... write conn.output_slices() to the peer, then conn.consume_output(n) ...
+//   on bytes from the peer: if (!conn.feed(bytes, now_ms)) -> drop the connection
+//     (after flushing output: an ERROR command may be queued), reason in conn.error()
+//   once conn.ready(): conn.peer() says who the peer is; pop_message() yields messages;
+//     send_message() queues outbound messages
+//   at conn.next_deadline_ms(): if (!conn.on_timer(now_ms)) -> drop (heartbeat or
+//     handshake timeout)
+//
+// Subscriptions travel through pipes as one-frame messages "\x01topic" (subscribe) and
+// "\x00topic" (cancel), the format XPUB/XSUB users see. The codec turns them into
+// SUBSCRIBE/CANCEL commands for a 3.1 peer, and keeps them as messages for a 3.0 peer.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/message.hpp"
+#include "core/socket_type.hpp"
+#include "wire/frame_decoder.hpp"
+#include "wire/greeting.hpp"
+#include "wire/message_ring.hpp"
+#include "wire/output_queue.hpp"
+
+namespace sculpin::wire {
+
+struct ZmtpConfig {
+    SocketType socket_type = SocketType::pair;
+    std::string routing_id;               // sent as the Identity property (may be empty)
+    int64_t max_message_size_bytes = -1;  // -1 = no limit; larger messages drop the connection
+    int heartbeat_ivl_ms = 0;             // 0 = send no PINGs
+    int heartbeat_ttl_ms = 0;             // TTL field of our PINGs, in ms (sent in deciseconds)
+    int heartbeat_timeout_ms = -1;        // silence after a PING that drops the peer; -1 = ivl
+    int handshake_ivl_ms = 30000;         // greeting+READY must complete within; 0 = no limit
+};
+
+// What the handshake told us about the peer.
+struct ZmtpPeer {
+    SocketType socket_type = SocketType::pair;
+    std::string routing_id;                         // Identity property, may be empty
+    std::map<std::string, std::string> properties;  // every READY property, as sent
+    int minor_version = 1;                          // 0 = ZMTP 3.0, 1 = ZMTP 3.1
+};
+
+// A contiguous piece of pending output. Large frames are referenced, not copied.
+struct OutputSlice {
+    const uint8_t* data;
+    size_t size_bytes;
+};
+
+class ZmtpConnection {
+public:
+    explicit ZmtpConnection(ZmtpConfig config);
+
+    // Queues our greeting (signature, version 3.1, "NULL", as-server 0) and starts the
+    // handshake deadline.
+    void start(int64_t now_ms);
+
+    // Bytes received from the peer. false = protocol violation or refused peer: the
+    // connection must be dropped; error() says what and where. Every complete message
+    // decoded before the violation is still available from pop_message().
+    bool feed(std::span<const uint8_t> bytes, int64_t now_ms);
+
+    // Handshake finished (greeting and READY both ways, socket types compatible).
+    bool ready() const noexcept;
+    const ZmtpPeer& peer() const noexcept;
+
+    // Next decoded application message (subscriptions from a 3.1 peer come as "\x01topic"
+    // / "\x00topic" messages). false = none decoded yet.
+    bool pop_message(Message& out);
+    // Number of decoded messages waiting in pop_message().
+    size_t pending_messages() const noexcept;
+
+    // Queues a message for the peer. Only valid once ready().
+    void send_message(const Message& msg);
+
+    // Pending bytes for the peer, as up to `max_slices` slices; returns the count.
+    size_t output_slices(OutputSlice* slices, size_t max_slices) const;
+    size_t output_size_bytes() const noexcept;
+    void consume_output(size_t bytes);
+
+    // Timers: handshake deadline, next PING, heartbeat timeout. Returns INT64_MAX when none.
+    int64_t next_deadline_ms() const noexcept;
+    // false = a deadline expired (handshake or heartbeat timeout); error() says which.
+    bool on_timer(int64_t now_ms);
+
+    bool failed() const noexcept;
+    const std::string& error() const noexcept;
+
+private:
+    enum class State { idle, greeting, handshake, ready, failed };
+
+    static constexpr int64_t kNoDeadline = INT64_MAX;
+
+    bool fail(std::string reason);
+    // Fails the handshake and tells the peer why in an ERROR command (RFC 37).
+    bool refuse(std::string reason);
+    bool feed_greeting(std::span<const uint8_t> bytes, size_t& consumed);
+    bool on_frame(int64_t now_ms);
+    bool on_command(Frame& body, int64_t now_ms);
+    bool on_ready_command(std::span<const uint8_t> data, int64_t now_ms);
+    void queue_ready();
+    void queue_ping();
+    void flush_scratch();
+    void send_subscription(const Frame& frame);
+    bool peer_speaks_3_1() const noexcept { return peer_.minor_version >= 1; }
+    int64_t heartbeat_timeout_ms() const noexcept;
+    std::string handshake_progress() const;
+
+    ZmtpConfig config_;
+    State state_ = State::idle;
+    ZmtpPeer peer_;
+    std::string error_;
+
+    uint8_t peer_greeting_[kGreetingBytes] = {};
+    size_t peer_greeting_got_bytes_ = 0;
+    uint64_t received_bytes_ = 0;  // whole stream, for the handshake timeout text
+
+    FrameDecoder decoder_;
+    Message partial_;    // data frames of a multipart message still missing its last frame
+    MessageRing inbox_;  // complete messages for pop_message()
+
+    OutputQueue output_;
+    std::vector<uint8_t> scratch_;  // reused to build commands and frame headers
+
+    int64_t start_ms_ = 0;
+    int64_t handshake_deadline_ms_ = kNoDeadline;
+    int64_t next_ping_ms_ = kNoDeadline;
+    // When we sent the first PING that no traffic has followed yet; cleared on traffic.
+    int64_t unanswered_ping_ms_ = kNoDeadline;
+    int64_t last_rx_ms_ = 0;
+    // Armed by a peer's PING with a TTL, disarmed by any later traffic (as libzmq does).
+    int64_t ttl_deadline_ms_ = kNoDeadline;
+    int64_t peer_ttl_ms_ = 0;
+};
+
+}  // namespace sculpin::wire
