@@ -23,6 +23,9 @@ public:
         for (auto part : parts) push_back(Frame(part));
     }
     explicit Message(Frame frame) { push_back(std::move(frame)); }
+    // One text frame. (Coroutines should use this rather than a braced list: g++ 12
+    // rejects initializer_list temporaries inside coroutine bodies.)
+    static Message text(std::string_view part) { return Message(Frame(part)); }
 
     size_t size() const noexcept { return count_; }
     bool empty() const noexcept { return count_ == 0; }

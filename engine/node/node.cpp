@@ -43,7 +43,11 @@ Task<int> Node::send(Sock sock, Message msg) {
         const int rc = runtime_.try_send(sock.id(), msg);
         if (rc != EAGAIN) co_return rc;
         if (deadline >= 0 && runtime_.now_ms() >= deadline) co_return EAGAIN;
-        co_await Wait{runtime_, WaitSpec{{{sock.id(), node_poll::out}}, deadline}};
+        WaitSpec spec;
+        spec.items.push_back({sock.id(), node_poll::out});
+        spec.deadline_ms = deadline;
+        Wait wait{&runtime_, &spec};
+        co_await wait;
     }
 }
 
@@ -54,7 +58,11 @@ Task<Received> Node::recv(Sock sock, int timeout_ms) {
         result.error = runtime_.try_recv(sock.id(), result.msg);
         if (result.error != EAGAIN) co_return result;
         if (deadline >= 0 && runtime_.now_ms() >= deadline) co_return result;
-        co_await Wait{runtime_, WaitSpec{{{sock.id(), node_poll::in}}, deadline}};
+        WaitSpec spec;
+        spec.items.push_back({sock.id(), node_poll::in});
+        spec.deadline_ms = deadline;
+        Wait wait{&runtime_, &spec};
+        co_await wait;
     }
 }
 
@@ -75,7 +83,8 @@ Task<int> Node::poll(std::vector<PollEntry>& entries, int timeout_ms) {
         WaitSpec spec;
         spec.deadline_ms = deadline;
         for (const auto& entry : entries) spec.items.push_back({entry.sock.id(), entry.events});
-        co_await Wait{runtime_, std::move(spec)};
+        Wait wait{&runtime_, &spec};
+        co_await wait;
     }
 }
 
@@ -86,7 +95,12 @@ Task<bool> Node::poll_in(Sock sock, int timeout_ms) {
 
 Task<> Node::sleep(int64_t duration_ms) {
     const int64_t deadline = runtime_.now_ms() + duration_ms;
-    while (runtime_.now_ms() < deadline) co_await Wait{runtime_, WaitSpec{{}, deadline}};
+    while (runtime_.now_ms() < deadline) {
+        WaitSpec spec;
+        spec.deadline_ms = deadline;
+        Wait wait{&runtime_, &spec};
+        co_await wait;
+    }
 }
 
 }  // namespace sculpin

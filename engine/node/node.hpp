@@ -143,11 +143,13 @@ public:
     NodeRuntime& runtime() noexcept { return runtime_; }
 
 private:
+    // Awaiter over a WaitSpec that lives in the awaiting frame. Always used as a named
+    // local: g++ 12 destroys awaiter temporaries with non-trivial members twice.
     struct Wait {
-        NodeRuntime& runtime;
-        WaitSpec spec;
-        bool await_ready() { return runtime.wait_now(spec); }
-        void await_suspend(std::coroutine_handle<> waiter) { runtime.wait_later(spec, waiter); }
+        NodeRuntime* runtime;
+        const WaitSpec* spec;
+        bool await_ready() { return runtime->wait_now(*spec); }
+        void await_suspend(std::coroutine_handle<> waiter) { runtime->wait_later(*spec, waiter); }
         void await_resume() noexcept {}
     };
 

@@ -70,6 +70,7 @@ struct IoThread::Connecter {
 
 struct IoThread::SessionEntry {
     std::unique_ptr<StreamSession> session;
+    int fd = -1;  // owned by the session's FdStream
     SocketLink link;
     std::string endpoint;
     Connecter* connecter = nullptr;  // null for accepted connections
@@ -208,8 +209,8 @@ void IoThread::start_connect(Connecter& connecter, int64_t now_ms) {
         return;
     }
     monitor(connecter.link.socket, {monitor_event::connected, fd, connecter.endpoint_text, {}});
-    connecter.session_id =
-        start_session(fd, connecter.link, peer, connecter.endpoint_text, &connecter, now_ms);
+    // May end (and erase the connecter) at once: do not touch `connecter` afterwards.
+    start_session(fd, connecter.link, peer, connecter.endpoint_text, &connecter, now_ms);
 }
 
 void IoThread::connect_finished(Connecter& connecter, int64_t now_ms) {
@@ -231,31 +232,36 @@ void IoThread::connect_finished(Connecter& connecter, int64_t now_ms) {
         return;
     }
     monitor(connecter.link.socket, {monitor_event::connected, fd, connecter.endpoint_text, {}});
-    connecter.session_id = start_session(fd, connecter.link, connecter.endpoint_text,
-                                         connecter.endpoint_text, &connecter, now_ms);
+    // May end (and erase the connecter) at once: do not touch `connecter` afterwards.
+    start_session(fd, connecter.link, connecter.endpoint_text, connecter.endpoint_text,
+                  &connecter, now_ms);
 }
 
 // --- sessions -------------------------------------------------------------------------
 
-uint64_t IoThread::start_session(int fd, const SocketLink& link, std::string peer_address,
+void IoThread::start_session(int fd, const SocketLink& link, std::string peer_address,
                                  std::string endpoint, Connecter* connecter, int64_t now_ms) {
     const uint64_t id = next_id_++;
     auto entry = std::make_unique<SessionEntry>();
     entry->session =
-        std::make_unique<StreamSession>(fd, codec_config(link), std::move(peer_address), *this, id);
+        std::make_unique<StreamSession>(std::make_unique<FdStream>(fd), codec_config(link),
+                                        std::move(peer_address), *this, id);
+    entry->fd = fd;
     entry->link = link;
     entry->endpoint = std::move(endpoint);
     entry->connecter = connecter;
-    if (connecter != nullptr && connecter->pipe) {
-        entry->session->set_pipe(connecter->pipe);
-        session_by_pipe_[connecter->pipe->id()] = id;
+    if (connecter != nullptr) {
+        connecter->session_id = id;
+        if (connecter->pipe) {
+            entry->session->set_pipe(connecter->pipe);
+            session_by_pipe_[connecter->pipe->id()] = id;
+        }
     }
     SessionEntry& ref = *entry;
     sessions_.emplace(id, std::move(entry));
     watch(fd, id);
     ref.session->start(now_ms);
     run_session(ref, ref.session->pump(now_ms, scratch_), now_ms);
-    return id;
 }
 
 std::shared_ptr<PipeEnd> IoThread::session_ready(StreamSession& session, const wire::ZmtpPeer& peer,
@@ -301,14 +307,14 @@ void IoThread::end_session(uint64_t session_id, int64_t now_ms) {
     std::unique_ptr<SessionEntry> entry = std::move(it->second);
     sessions_.erase(it);
     StreamSession& session = *entry->session;
-    unwatch(session.fd());
+    unwatch(entry->fd);
     const bool handshook = session.handshake_done();
     if (!handshook && session.reason() != "socket closed") {
         monitor(entry->link.socket,
                 {monitor_event::handshake_failed_protocol, 0, entry->endpoint, session.reason()});
     }
     monitor(entry->link.socket,
-            {monitor_event::disconnected, session.fd(), entry->endpoint, session.reason()});
+            {monitor_event::disconnected, entry->fd, entry->endpoint, session.reason()});
     std::shared_ptr<PipeEnd> pipe = session.pipe();
     if (pipe) session_by_pipe_.erase(pipe->id());
     Connecter* connecter = entry->connecter;

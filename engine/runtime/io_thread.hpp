@@ -81,7 +81,7 @@ private:
     void start_connect(Connecter& connecter, int64_t now_ms);
     void connect_finished(Connecter& connecter, int64_t now_ms);
     void accept_all(Listener& listener, int64_t now_ms);
-    uint64_t start_session(int fd, const SocketLink& link, std::string peer_address,
+    void start_session(int fd, const SocketLink& link, std::string peer_address,
                            std::string endpoint, Connecter* connecter, int64_t now_ms);
     void run_session(SessionEntry& entry, StreamSession::Status status, int64_t now_ms);
     void end_session(uint64_t session_id, int64_t now_ms);

@@ -15,6 +15,7 @@ public:
     Dealer();
     ~Dealer() override;
 
+    size_t traced_held() const override { return fq_.read_ahead().traced(); }
 protected:
     int xsend(Message& msg) override;
     int xrecv(Message& out) override;

@@ -55,6 +55,7 @@ public:
 
     // A message read ahead by has_in(), if any: a socket that closes reports it dropped.
     ReadAhead& read_ahead() noexcept { return ahead_; }
+    const ReadAhead& read_ahead() const noexcept { return ahead_; }
 
 private:
     void deactivate(size_t index);

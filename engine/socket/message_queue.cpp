@@ -30,6 +30,17 @@ void MessageQueue::recycle(Chunk* chunk) {
     delete previous;
 }
 
+size_t MessageQueue::count_traced() const {
+    size_t count = 0;
+    const Chunk* chunk = read_chunk_;
+    const uint64_t end = written_.load(std::memory_order_acquire);
+    for (uint64_t index = read_index_; index < end; ++index) {
+        if (chunk->slots[index % kChunkSlots].trace_id != 0) ++count;
+        if (index % kChunkSlots == kChunkSlots - 1) chunk = chunk->next;
+    }
+    return count;
+}
+
 bool MessageQueue::full() const noexcept {
     return capacity_ != 0 && write_index_ - read_.load(std::memory_order_acquire) >= capacity_;
 }

@@ -52,6 +52,9 @@ public:
         return written_.load(std::memory_order_acquire) - read_.load(std::memory_order_acquire);
     }
     uint64_t capacity() const noexcept { return capacity_; }
+    // Queued messages that carry a trace id. Walks the queue: for a single-threaded
+    // runtime (the simulator's ledger check), not for a queue in use by two threads.
+    size_t count_traced() const;
     // Changing the capacity is allowed from the producer side at any time.
     void set_capacity(uint64_t capacity_messages) { capacity_ = capacity_messages; }
 

@@ -14,6 +14,7 @@ public:
     Pair();
     ~Pair() override;
 
+    size_t traced_held() const override { return fq_.read_ahead().traced(); }
 protected:
     int xsend(Message& msg) override;
     int xrecv(Message& out) override;

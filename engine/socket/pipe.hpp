@@ -68,6 +68,9 @@ public:
     bool finished() const noexcept { return peer_closed() && !readable(); }
 
     size_t inbound_size() const noexcept { return in_->size(); }
+    // Queued messages with a trace id, each way (single-threaded use only).
+    size_t traced_inbound() const { return in_->count_traced(); }
+    size_t traced_outbound() const { return out_->count_traced(); }
     size_t outbound_size() const noexcept { return out_->size(); }
     uint64_t outbound_capacity() const noexcept { return out_->capacity(); }
     uint64_t inbound_capacity() const noexcept { return in_->capacity(); }

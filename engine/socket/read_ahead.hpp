@@ -16,6 +16,8 @@ namespace sculpin {
 class ReadAhead {
 public:
     bool present() const noexcept { return present_; }
+    // 1 when holding a message the ledger follows (trace_id set), else 0.
+    size_t traced() const noexcept { return present_ && msg_.trace_id != 0 ? 1 : 0; }
     const Message& message() const noexcept {
         assert(present_);
         return msg_;

@@ -20,6 +20,7 @@ public:
     Rep();
     ~Rep() override;
 
+    size_t traced_held() const override { return fq_.read_ahead().traced() + ahead_.traced(); }
 protected:
     int xsend(Message& msg) override;
     int xrecv(Message& out) override;

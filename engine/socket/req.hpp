@@ -26,6 +26,7 @@ public:
     Req();
     ~Req() override;
 
+    size_t traced_held() const override { return fq_.read_ahead().traced() + ahead_.traced(); }
 protected:
     int xsend(Message& msg) override;
     int xrecv(Message& out) override;

@@ -30,6 +30,7 @@ public:
     Router();
     ~Router() override;
 
+    size_t traced_held() const override { return fq_.read_ahead().traced() + ahead_.traced(); }
 protected:
     int xsend(Message& msg) override;
     int xrecv(Message& out) override;

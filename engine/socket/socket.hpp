@@ -26,6 +26,9 @@ namespace sculpin {
 
 // Told about every message the socket drops, with the reason.
 using DropHook = std::function<void(const Message& msg, DropReason reason)>;
+// Told when one sent message becomes several copies (PUB fan-out): extra_copies more
+// messages now exist, each to be delivered or dropped on its own.
+using ForkHook = std::function<void(const Message& msg, size_t extra_copies)>;
 
 class Socket {
 public:
@@ -64,10 +67,14 @@ public:
     void detach(uint64_t pipe_id);
     size_t pipe_count() const noexcept { return pipes_.size(); }
     const std::map<uint64_t, std::shared_ptr<PipeEnd>>& pipes() const noexcept { return pipes_; }
+    // Messages taken from pipes but not yet handed to the application (read-ahead while
+    // polling) that carry a trace id: the simulator's ledger counts them as in flight.
+    virtual size_t traced_held() const { return 0; }
     // The pipe the last received message came from (for message properties), or null.
     const PipeEnd* last_received_from() const noexcept { return last_in_; }
 
     void set_drop_hook(DropHook hook) { drop_hook_ = std::move(hook); }
+    void set_fork_hook(ForkHook hook) { fork_hook_ = std::move(hook); }
 
     // Capacities a runtime gives a new pipe's two queues, from SNDHWM/RCVHWM (0 = unlimited).
     uint64_t outbound_capacity() const noexcept;
@@ -78,6 +85,9 @@ protected:
 
     void report_drop(const Message& msg, DropReason reason) const {
         if (drop_hook_) drop_hook_(msg, reason);
+    }
+    void report_fork(const Message& msg, size_t extra_copies) const {
+        if (fork_hook_ && extra_copies > 0) fork_hook_(msg, extra_copies);
     }
     // Subclasses call this when they read from a pipe so message properties can be found.
     void set_last_in(const PipeEnd* pipe) noexcept { last_in_ = pipe; }
@@ -105,6 +115,7 @@ private:
     SocketType type_;
     std::map<uint64_t, std::shared_ptr<PipeEnd>> pipes_;  // ordered: deterministic iteration
     DropHook drop_hook_;
+    ForkHook fork_hook_;
     const PipeEnd* last_in_ = nullptr;
 };
 

@@ -24,6 +24,9 @@ void XPub::drop_finished_pipes() {
 int XPub::xsend(Message& msg) {
     dist_.unmatch();
     subscriptions_.match(msg.front().view(), [this](uint64_t pipe_id) { dist_.match(pipe_id); });
+    // The fork is reported before the copies exist, so that a ledger never sees more
+    // outcomes than messages.
+    report_fork(msg, dist_.matched_count() > 0 ? dist_.matched_count() - 1 : 0);
     const size_t matched = dist_.send_to_matched(
         msg, [this](const Message& copy, DropReason reason) { report_drop(copy, reason); });
     if (matched == 0) {

@@ -55,6 +55,7 @@ int XSub::xsend(Message& msg) {
         msg.clear();
         return 0;
     }
+    report_fork(msg, dist_.size() > 0 ? dist_.size() - 1 : 0);
     if (dist_.send_to_all(msg, [this](const Message& copy, DropReason reason) {
             report_drop(copy, reason);
         }) == 0) {

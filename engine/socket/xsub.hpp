@@ -26,6 +26,7 @@ public:
     XSub();
     ~XSub() override;
 
+    size_t traced_held() const override { return fq_.read_ahead().traced() + ahead_.traced(); }
 protected:
     // For SUB, which subscribes through options instead of messages.
     explicit XSub(SocketType type);

@@ -1,32 +1,25 @@
 #include "transport/stream_session.hpp"
 
-#include <sys/uio.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
-
-#include "transport/net.hpp"
 
 namespace sculpin {
 
 namespace {
 // Rounds of read/decode/encode/write per call before yielding to other sessions.
 constexpr int kRoundsPerPump = 16;
-constexpr size_t kMaxIovecs = 64;
+constexpr size_t kMaxSlices = 64;
 }  // namespace
 
-StreamSession::StreamSession(int fd, wire::ZmtpConfig config, std::string peer_address,
-                             SessionOwner& owner, uint64_t id)
-    : fd_(fd),
+StreamSession::StreamSession(std::unique_ptr<ByteStream> stream, wire::ZmtpConfig config,
+                             std::string peer_address, SessionOwner& owner, uint64_t id)
+    : stream_(std::move(stream)),
       id_(id),
       codec_(std::move(config)),
       peer_address_(std::move(peer_address)),
       owner_(owner) {}
 
-StreamSession::~StreamSession() {
-    net::close_fd(fd_);
-}
+StreamSession::~StreamSession() = default;
 
 void StreamSession::start(int64_t now_ms) {
     codec_.start(now_ms);
@@ -60,25 +53,19 @@ StreamSession::Status StreamSession::close_with(std::string reason) {
 }
 
 bool StreamSession::flush_output() {
-    wire::OutputSlice slices[kMaxIovecs];
-    const size_t count = codec_.output_slices(slices, kMaxIovecs);
+    wire::OutputSlice slices[kMaxSlices];
+    const size_t count = codec_.output_slices(slices, kMaxSlices);
     if (count == 0) return true;
-    iovec vectors[kMaxIovecs];
-    for (size_t i = 0; i < count; ++i) {
-        vectors[i].iov_base = const_cast<uint8_t*>(slices[i].data);
-        vectors[i].iov_len = slices[i].size_bytes;
-    }
-    const ssize_t written = ::writev(fd_, vectors, static_cast<int>(count));
-    if (written >= 0) {
-        codec_.consume_output(static_cast<size_t>(written));
+    const IoResult result = stream_->write(slices, count);
+    if (result.error == 0) {
+        codec_.consume_output(result.bytes);
         return true;
     }
-    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+    if (result.would_block()) {
         fd_writable_ = false;
         return true;
     }
-    if (errno == EINTR) return true;
-    reason_ = std::string("write: ") + std::strerror(errno);
+    reason_ = std::string("write: ") + std::strerror(result.error);
     return false;
 }
 
@@ -98,6 +85,7 @@ StreamSession::Status StreamSession::pump(int64_t now_ms, std::span<uint8_t> scr
             while (true) {
                 if (!has_stalled_) {
                     if (!codec_.pop_message(stalled_)) break;
+                    stalled_.trace_id = stream_->message_decoded();
                     has_stalled_ = true;
                 }
                 if (!pipe_->write(stalled_)) break;  // at RCVHWM: the pipe wakes us
@@ -109,26 +97,28 @@ StreamSession::Status StreamSession::pump(int64_t now_ms, std::span<uint8_t> scr
         // 2. More bytes from the kernel, only when nothing decoded is waiting: that is
         //    what makes a full pipe push back through TCP.
         if (fd_readable_ && !peer_eof_ && !has_stalled_ && codec_.pending_messages() == 0) {
-            const ssize_t n = ::read(fd_, scratch.data(), scratch.size());
-            if (n > 0) {
-                if (!codec_.feed(scratch.first(static_cast<size_t>(n)), now_ms)) {
+            const IoResult result = stream_->read(scratch);
+            if (result.bytes > 0) {
+                if (!codec_.feed(scratch.first(result.bytes), now_ms)) {
                     // Deliver what was decoded before the violation, then go.
                     if (codec_.ready() && pipe_) {
                         Message msg;
-                        while (codec_.pop_message(msg))
+                        while (codec_.pop_message(msg)) {
+                            msg.trace_id = stream_->message_decoded();
                             if (!pipe_->write(msg)) break;
+                        }
                     }
                     flush_output();
                     return close_with(codec_.error());
                 }
                 progress = true;
-            } else if (n == 0) {
+            } else if (result.end_of_stream()) {
                 peer_eof_ = true;
                 progress = true;
-            } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            } else if (result.would_block()) {
                 fd_readable_ = false;
-            } else if (errno != EINTR) {
-                return close_with(std::string("read: ") + std::strerror(errno));
+            } else {
+                return close_with(std::string("read: ") + std::strerror(result.error));
             }
         }
 
@@ -137,6 +127,7 @@ StreamSession::Status StreamSession::pump(int64_t now_ms, std::span<uint8_t> scr
             Message msg;
             while (codec_.output_size_bytes() < kBatchBytes && pipe_->read(msg)) {
                 codec_.send_message(msg);
+                stream_->message_encoded(msg.trace_id);
                 progress = true;
             }
         }

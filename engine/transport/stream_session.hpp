@@ -1,10 +1,11 @@
-// One ZMTP connection over a stream file descriptor (tcp or ipc), for the real runtime.
+// One ZMTP connection over a ByteStream: a kernel socket (tcp, ipc) in the real runtime,
+// a simulated TCP connection in the simulator. The same code serves both.
 //
-// It moves messages between a pipe and the kernel through the sans-I/O ZmtpConnection:
-// decoded messages go into the pipe until its RCVHWM (then it stops reading the fd, so
-// TCP pushes back on the sender), and messages from the pipe are encoded in batches of
-// up to kBatchBytes and written with one writev. The fd is registered edge-triggered,
-// so the session remembers whether the fd is readable/writable.
+// It moves messages between a pipe and the stream through the sans-I/O ZmtpConnection:
+// decoded messages go into the pipe until its RCVHWM (then it stops reading, so TCP
+// pushes back on the sender), and messages from the pipe are encoded in batches of up
+// to kBatchBytes and written with one write. Readiness is edge-triggered: the session
+// remembers whether the stream is readable/writable until a read/write says otherwise.
 //
 // It never closes its pipe: whether the pipe outlives the connection (a connecting
 // socket keeps queueing across reconnects) is the owner's decision.
@@ -16,6 +17,7 @@
 #include <string>
 
 #include "socket/pipe.hpp"
+#include "transport/byte_stream.hpp"
 #include "wire/zmtp_connection.hpp"
 
 namespace sculpin {
@@ -43,8 +45,8 @@ public:
         closed,  // done: reason() says why; the owner destroys the session
     };
 
-    StreamSession(int fd, wire::ZmtpConfig config, std::string peer_address, SessionOwner& owner,
-                  uint64_t id);
+    StreamSession(std::unique_ptr<ByteStream> stream, wire::ZmtpConfig config,
+                  std::string peer_address, SessionOwner& owner, uint64_t id);
     ~StreamSession();
     StreamSession(const StreamSession&) = delete;
     StreamSession& operator=(const StreamSession&) = delete;
@@ -54,7 +56,7 @@ public:
     void set_pipe(std::shared_ptr<PipeEnd> pipe) { pipe_ = std::move(pipe); }
     const std::shared_ptr<PipeEnd>& pipe() const noexcept { return pipe_; }
 
-    // The fd became readable / writable (edge), the pipe has news, or time passed.
+    // The stream became readable / writable (edge), the pipe has news, or time passed.
     // `scratch` is a read buffer shared by all sessions of the thread.
     Status on_readable(int64_t now_ms, std::span<uint8_t> scratch);
     Status on_writable(int64_t now_ms, std::span<uint8_t> scratch);
@@ -62,17 +64,31 @@ public:
     Status on_timer(int64_t now_ms, std::span<uint8_t> scratch);
     int64_t next_deadline_ms() const noexcept { return codec_.next_deadline_ms(); }
 
-    int fd() const noexcept { return fd_; }
+    ByteStream& stream() noexcept { return *stream_; }
     uint64_t id() const noexcept { return id_; }
     const std::string& peer_address() const noexcept { return peer_address_; }
     const std::string& reason() const noexcept { return reason_; }
     bool handshake_done() const noexcept { return codec_.ready(); }
+    // 1 when a decoded message with a trace id waits for room in the pipe.
+    size_t traced_stalled() const noexcept { return has_stalled_ && stalled_.trace_id != 0; }
+    // Messages decoded but not yet in the pipe, handed to `sink` and forgotten (the
+    // simulator's ledger drops them when a connection dies).
+    template <class Sink>
+    void discard_undelivered(Sink&& sink) {
+        if (has_stalled_) sink(stalled_);
+        has_stalled_ = false;
+        Message msg;
+        while (codec_.pop_message(msg)) {
+            msg.trace_id = stream_->message_decoded();
+            sink(msg);
+        }
+    }
 
 private:
     Status close_with(std::string reason);
     bool flush_output();  // false on a write error (reason_ set)
 
-    int fd_;
+    std::unique_ptr<ByteStream> stream_;
     uint64_t id_;
     wire::ZmtpConnection codec_;
     std::string peer_address_;

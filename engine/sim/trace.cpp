@@ -1,0 +1,218 @@
+// The canonical encoding is hand-written rather than built with nlohmann: every event of
+// every run goes through it (for the hash), so it must be cheap, and its exact bytes are a
+// contract (the hash of a run must not change when a JSON library changes its formatting).
+#include "sim/trace.hpp"
+
+#include <array>
+#include <charconv>
+#include <utility>
+
+namespace sculpin::sim {
+
+std::string_view to_string(TraceKind kind) {
+    switch (kind) {
+        case TraceKind::node_start:
+            return "node_start";
+        case TraceKind::node_exit:
+            return "node_exit";
+        case TraceKind::node_crash:
+            return "node_crash";
+        case TraceKind::node_pause:
+            return "node_pause";
+        case TraceKind::node_resume:
+            return "node_resume";
+        case TraceKind::socket_open:
+            return "socket_open";
+        case TraceKind::socket_close:
+            return "socket_close";
+        case TraceKind::bind:
+            return "bind";
+        case TraceKind::connect:
+            return "connect";
+        case TraceKind::connected:
+            return "connected";
+        case TraceKind::handshake:
+            return "handshake";
+        case TraceKind::disconnected:
+            return "disconnected";
+        case TraceKind::send:
+            return "send";
+        case TraceKind::wire:
+            return "wire";
+        case TraceKind::deliver:
+            return "deliver";
+        case TraceKind::drop:
+            return "drop";
+        case TraceKind::fork:
+            return "fork";
+        case TraceKind::subscribed:
+            return "subscribed";
+        case TraceKind::fault_begin:
+            return "fault_begin";
+        case TraceKind::fault_end:
+            return "fault_end";
+        case TraceKind::log:
+            return "log";
+        case TraceKind::mark:
+            return "mark";
+    }
+    // Only reachable with a value cast from outside the enum; still canonical and stable.
+    return "unknown";
+}
+
+namespace {
+
+constexpr std::array<char, 16> kHexDigits{'0', '1', '2', '3', '4', '5', '6', '7',
+                                          '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+
+void append_u00(std::string& out, unsigned char byte) {
+    out += "\\u00";
+    out += kHexDigits[byte >> 4];
+    out += kHexDigits[byte & 0x0f];
+}
+
+// Length of the well-formed UTF-8 sequence starting at text[i] (RFC 3629: no overlong
+// forms, no surrogates, nothing above U+10FFFF), or 0 if the bytes there are not one.
+size_t utf8_sequence_length(std::string_view text, size_t i) {
+    const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+    const unsigned char lead = byte(i);
+    size_t length = 0;
+    unsigned char second_min = 0x80;
+    unsigned char second_max = 0xbf;
+    if (lead >= 0xc2 && lead <= 0xdf) {
+        length = 2;
+    } else if (lead >= 0xe0 && lead <= 0xef) {
+        length = 3;
+        if (lead == 0xe0) second_min = 0xa0;  // overlong
+        if (lead == 0xed) second_max = 0x9f;  // UTF-16 surrogates
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+        length = 4;
+        if (lead == 0xf0) second_min = 0x90;  // overlong
+        if (lead == 0xf4) second_max = 0x8f;  // above U+10FFFF
+    } else {
+        return 0;
+    }
+    if (i + length > text.size()) return 0;
+    if (byte(i + 1) < second_min || byte(i + 1) > second_max) return 0;
+    for (size_t k = 2; k < length; ++k) {
+        if (byte(i + k) < 0x80 || byte(i + k) > 0xbf) return 0;
+    }
+    return length;
+}
+
+// Appends `text` as a JSON string literal. Well-formed UTF-8 passes through unchanged.
+// A byte that is not part of well-formed UTF-8 (frame previews can hold binary data) is
+// written as \u00XX of the byte value: that reads back as U+00XX rather than the original
+// byte, but the output stays valid JSON and the mapping is a pure function of the input,
+// which is what the hash needs.
+void append_json_string(std::string& out, std::string_view text) {
+    out += '"';
+    size_t i = 0;
+    while (i < text.size()) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80) {
+            switch (c) {
+                case '"':
+                    out += "\\\"";
+                    break;
+                case '\\':
+                    out += "\\\\";
+                    break;
+                case '\n':
+                    out += "\\n";
+                    break;
+                case '\r':
+                    out += "\\r";
+                    break;
+                case '\t':
+                    out += "\\t";
+                    break;
+                default:
+                    if (c < 0x20) {
+                        append_u00(out, c);
+                    } else {
+                        out += static_cast<char>(c);
+                    }
+            }
+            ++i;
+            continue;
+        }
+        const size_t length = utf8_sequence_length(text, i);
+        if (length == 0) {
+            append_u00(out, c);
+            ++i;
+        } else {
+            out.append(text.substr(i, length));
+            i += length;
+        }
+    }
+    out += '"';
+}
+
+template <typename Integer>
+void append_integer(std::string& out, Integer value) {
+    std::array<char, 24> buffer{};
+    const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+    out.append(buffer.data(), result.ptr);
+}
+
+}  // namespace
+
+std::string to_json_line(const TraceEvent& event) {
+    std::string out;
+    out.reserve(96 + event.node.size() + event.peer.size() + event.detail.size());
+    out += "{\"t\":";
+    append_integer(out, event.time_ns);
+    out += ",\"k\":\"";
+    out += to_string(event.kind);  // kind names are plain identifiers: nothing to escape
+    out += "\",\"node\":";
+    append_json_string(out, event.node);
+    out += ",\"sock\":";
+    append_integer(out, event.socket);
+    out += ",\"msg\":";
+    append_integer(out, event.message);
+    out += ",\"peer\":";
+    append_json_string(out, event.peer);
+    out += ",\"detail\":";
+    append_json_string(out, event.detail);
+    out += ",\"v\":";
+    append_integer(out, event.value);
+    out += '}';
+    return out;
+}
+
+void TraceHash::add(const TraceEvent& event) {
+    constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
+    const std::string line = to_json_line(event);
+    uint64_t hash = hash_;
+    for (const char c : line) {
+        hash ^= static_cast<unsigned char>(c);
+        hash *= kFnvPrime;
+    }
+    hash ^= static_cast<unsigned char>('\n');
+    hash *= kFnvPrime;
+    hash_ = hash;
+}
+
+std::string TraceHash::hex() const {
+    std::string out(16, '0');
+    uint64_t value = hash_;
+    for (size_t i = 16; i-- > 0;) {
+        out[i] = kHexDigits[value & 0x0f];
+        value >>= 4;
+    }
+    return out;
+}
+
+void Trace::record(TraceEvent event) {
+    hash_.add(event);
+    if (keep_events_) {
+        events_.push_back(std::move(event));
+        // The listener sees the event already in events(), so it may look back at it.
+        if (listener_) listener_(events_.back());
+    } else if (listener_) {
+        listener_(event);
+    }
+}
+
+}  // namespace sculpin::sim

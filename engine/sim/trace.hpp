@@ -1,0 +1,86 @@
+// The trace: every observable thing that happens in a simulated run, in order, with its
+// virtual time. It is the simulator's only output: the CLI prints from it, the GUI draws
+// it, expectations check it, and its hash proves that a run replayed exactly.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sculpin::sim {
+
+enum class TraceKind {
+    node_start,     // node: a program (re)started; detail: program name
+    node_exit,      // node: the program returned; detail: error text if it threw
+    node_crash,     // node: the process died (fault)
+    node_pause,     // node: frozen (fault)
+    node_resume,    // node: thawed
+    socket_open,    // node, socket; detail: socket type
+    socket_close,   // node, socket
+    bind,           // node, socket; peer: endpoint
+    connect,        // node, socket; peer: endpoint (the request, not the connection)
+    connected,      // node, socket; peer: other node; detail: endpoint  (stream up)
+    handshake,      // node, socket; peer: other node; detail: peer socket type
+    disconnected,   // node, socket; peer: other node; detail: reason
+    send,           // node, socket, message; detail: frames preview; value: size in bytes
+    wire,           // node (sender), peer (receiver); value: bytes; message: 0; detail: link
+    deliver,        // node, socket, message (a program received it); detail: frames preview
+    drop,           // node, socket, message; detail: reason (hwm, filtered, crash, ...)
+    fork,           // node, socket, message; value: extra copies made (PUB fan-out)
+    subscribed,     // node (publisher side), socket; peer: subscriber node; detail: topic
+    fault_begin,    // detail: fault description; node/peer: target
+    fault_end,
+    log,            // node; detail: the line the program logged
+    mark,           // node; detail: "what: detail" as the program marked it (narration hooks)
+};
+
+std::string_view to_string(TraceKind kind);
+
+struct TraceEvent {
+    int64_t time_ns = 0;
+    TraceKind kind = TraceKind::log;
+    std::string node;      // the node it happened at ("" for network-wide events)
+    int socket = 0;        // socket id within the node, 0 if none
+    uint64_t message = 0;  // ledger id of the message, 0 if none
+    std::string peer;      // other node or endpoint, if any
+    std::string detail;
+    int64_t value = 0;
+};
+
+// One JSON object per line, keys in a fixed order, no whitespace: the canonical form
+// that is hashed. {"t":..,"k":"..","node":"..","sock":..,"msg":..,"peer":"..","detail":"..","v":..}
+std::string to_json_line(const TraceEvent& event);
+
+// FNV-1a, 64-bit, over the canonical lines (each followed by '\n').
+class TraceHash {
+public:
+    void add(const TraceEvent& event);
+    uint64_t value() const noexcept { return hash_; }
+    std::string hex() const;  // 16 lower-case hex digits
+
+private:
+    uint64_t hash_ = 0xcbf29ce484222325ULL;
+};
+
+class Trace {
+public:
+    using Listener = std::function<void(const TraceEvent&)>;
+
+    void record(TraceEvent event);
+    const std::vector<TraceEvent>& events() const noexcept { return events_; }
+    const TraceHash& hash() const noexcept { return hash_; }
+    // Called for every event as it is recorded (CLI narration, live GUI).
+    void set_listener(Listener listener) { listener_ = std::move(listener); }
+    // Keeps only the hash and the listener; for long benchmark runs.
+    void set_keep_events(bool keep) { keep_events_ = keep; }
+
+private:
+    std::vector<TraceEvent> events_;
+    TraceHash hash_;
+    Listener listener_;
+    bool keep_events_ = true;
+};
+
+}  // namespace sculpin::sim
