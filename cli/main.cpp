@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/run_command.hpp"
 #include "cli/sock_command.hpp"
 
 int main(int argc, char** argv) {
@@ -10,6 +11,9 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     sculpin::cli::SockArgs sock;
     sculpin::cli::add_sock_command(app, sock);
+    sculpin::cli::RunArgs run;
+    sculpin::cli::ListArgs list;
+    sculpin::cli::add_run_commands(app, run, list);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -21,10 +25,14 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         // Bad arguments: the reason and the usage on stderr, exit code 2.
         std::cerr << "sculpin: " << e.what() << "\n";
-        CLI::App* failing = sock.command->parsed() ? sock.command : &app;
+        CLI::App* failing = &app;
+        for (CLI::App* sub : {sock.command, run.command, list.command})
+            if (sub->parsed()) failing = sub;
         std::cerr << failing->help();
         return 2;
     }
     if (sock.command->parsed()) return sculpin::cli::run_sock(sock);
+    if (run.command->parsed()) return sculpin::cli::run_scenario(run);
+    if (list.command->parsed()) return sculpin::cli::run_list(list);
     return 2;
 }

@@ -15,7 +15,9 @@ std::string format_time(int64_t time_ns) {
     return std::to_string(ms / 1000) + "." + frac + " s";
 }
 
-std::string in_quotes(const std::string& text) { return "\"" + text + "\""; }
+std::string in_quotes(const std::string& text) {
+    return "\"" + text + "\"";
+}
 
 std::string plural(int64_t n, const std::string& singular, const std::string& plural_form) {
     return std::to_string(n) + " " + (n == 1 ? singular : plural_form);
@@ -91,23 +93,24 @@ ExpectationResult check_ledger(const ExpectationSpec& e, const std::vector<Trace
             }
         }
         if (first_problem.empty() && sent + forked - delivered - dropped < 0) {
-            first_problem = "more messages delivered and dropped than sent at t=" +
-                            format_time(ev.time_ns) + " (event #" + std::to_string(i) + ")";
+            first_problem =
+                "more messages delivered and dropped than sent at t=" + format_time(ev.time_ns) +
+                " (event #" + std::to_string(i) + ")";
         }
     }
     const int64_t in_flight = sent + forked - delivered - dropped;
     std::string equation = "sent " + std::to_string(sent);
     if (forked != 0) equation += " + forked " + std::to_string(forked);
-    equation += " = delivered " + std::to_string(delivered) + " + dropped " +
-                std::to_string(dropped);
+    equation +=
+        " = delivered " + std::to_string(delivered) + " + dropped " + std::to_string(dropped);
     if (dropped != 0) equation += " (" + reasons_phrase(dropped_by_reason) + ")";
     equation += " + in flight " + std::to_string(in_flight);
     result.detail = equation;
     if (!first_problem.empty()) {
         result.detail += "; but " + first_problem;
     } else if (in_flight != state.observed_in_flight) {
-        result.detail += ", but the simulator holds " +
-                         std::to_string(state.observed_in_flight) + " in flight";
+        result.detail +=
+            ", but the simulator holds " + std::to_string(state.observed_in_flight) + " in flight";
     } else {
         result.passed = true;
     }
@@ -133,8 +136,7 @@ std::string last_lifecycle(const std::string& node, const std::vector<TraceEvent
     return "never started";
 }
 
-ExpectationResult check_node_state(const ExpectationSpec& e,
-                                   const std::vector<TraceEvent>& events,
+ExpectationResult check_node_state(const ExpectationSpec& e, const std::vector<TraceEvent>& events,
                                    const FinalState& state) {
     ExpectationResult result{describe(e), false, ""};
     auto it = state.nodes.find(e.node);
@@ -197,10 +199,10 @@ ExpectationResult evaluate_expectation(const ExpectationSpec& e, const Scenario&
             }
             if (e.kind == ExpectationKind::log_contains) {
                 result.passed = count > 0;
-                result.detail = first ? "logged at t=" + format_time(first->time_ns) + ": " +
-                                            in_quotes(first->detail)
-                                      : "not among " + e.node + "'s " +
-                                            plural(lines, "log line", "log lines");
+                result.detail =
+                    first ? "logged at t=" + format_time(first->time_ns) + ": " +
+                                in_quotes(first->detail)
+                          : "not among " + e.node + "'s " + plural(lines, "log line", "log lines");
             } else {
                 result.passed = within(e, count);
                 result.detail = "logged " + plural(count, "time", "times");
@@ -224,10 +226,10 @@ ExpectationResult evaluate_expectation(const ExpectationSpec& e, const Scenario&
                 }
             }
             result.passed = within(e, received);
-            result.detail = "received " + std::to_string(received) + "; " + e.from + " sent " +
-                            plural(static_cast<int64_t>(sent_by_from.size()), "message",
-                                   "messages") +
-                            " in all";
+            result.detail =
+                "received " + std::to_string(received) + "; " + e.from + " sent " +
+                plural(static_cast<int64_t>(sent_by_from.size()), "message", "messages") +
+                " in all";
             if (dropped != 0) {
                 result.detail += ", " + std::to_string(dropped) + " of them dropped (" +
                                  reasons_phrase(dropped_by_reason) + ")";
@@ -249,7 +251,8 @@ ExpectationResult evaluate_expectation(const ExpectationSpec& e, const Scenario&
             }
             result.passed = within(e, count);
             result.detail = "counted " + std::to_string(count);
-            if (other != 0) result.detail += " (other reasons: " + reasons_phrase(other_reasons) + ")";
+            if (other != 0)
+                result.detail += " (other reasons: " + reasons_phrase(other_reasons) + ")";
             return result;
         }
         case ExpectationKind::alive:
@@ -258,7 +261,8 @@ ExpectationResult evaluate_expectation(const ExpectationSpec& e, const Scenario&
         case ExpectationKind::checker: {
             auto it = checkers.find(e.name);
             if (it == checkers.end()) {
-                return {describe(e), false, "no checker named " + in_quotes(e.name) + " is registered"};
+                return {describe(e), false,
+                        "no checker named " + in_quotes(e.name) + " is registered"};
             }
             ExpectationResult result = it->second(scenario, events);
             if (result.description.empty()) result.description = describe(e);

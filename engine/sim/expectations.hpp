@@ -46,8 +46,7 @@ std::vector<ExpectationResult> evaluate_expectations(const Scenario& scenario,
                                                      const CheckerRegistry& checkers);
 
 // One expectation on its own (the GUI re-checks them as the run goes).
-ExpectationResult evaluate_expectation(const ExpectationSpec& expectation,
-                                       const Scenario& scenario,
+ExpectationResult evaluate_expectation(const ExpectationSpec& expectation, const Scenario& scenario,
                                        const std::vector<TraceEvent>& events,
                                        const FinalState& state, const CheckerRegistry& checkers);
 

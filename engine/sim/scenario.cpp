@@ -24,7 +24,9 @@ struct LoadError {
     throw LoadError{path, message};
 }
 
-std::string in_quotes(const std::string& text) { return json(text).dump(); }
+std::string in_quotes(const std::string& text) {
+    return json(text).dump();
+}
 
 // How a JSON value reads in an error: strings quoted, numbers as written, containers by kind.
 std::string describe(const json& value) {
@@ -74,7 +76,9 @@ bool is_param_name(const std::string& text) {
     return true;
 }
 
-std::string at_key(const std::string& path, const std::string& key) { return path + "." + key; }
+std::string at_key(const std::string& path, const std::string& key) {
+    return path + "." + key;
+}
 std::string at_index(const std::string& path, size_t index) {
     return path + "[" + std::to_string(index) + "]";
 }
@@ -96,7 +100,8 @@ void check_keys(const json& object, const std::string& path,
         bool known = false;
         for (const char* key : allowed) known = known || item.key() == key;
         if (!known) {
-            fail(path, "unknown key " + in_quotes(item.key()) + " (allowed: " + join(allowed) + ")");
+            fail(path,
+                 "unknown key " + in_quotes(item.key()) + " (allowed: " + join(allowed) + ")");
         }
     }
 }
@@ -152,19 +157,18 @@ std::string read_node_name(const json& value, const std::string& path) {
 }
 
 constexpr TraceKind kAllTraceKinds[] = {
-    TraceKind::node_start,  TraceKind::node_exit,   TraceKind::node_crash,
-    TraceKind::node_pause,  TraceKind::node_resume, TraceKind::socket_open,
-    TraceKind::socket_close, TraceKind::bind,       TraceKind::connect,
-    TraceKind::connected,   TraceKind::handshake,   TraceKind::disconnected,
-    TraceKind::send,        TraceKind::wire,        TraceKind::deliver,
-    TraceKind::drop,        TraceKind::fork,        TraceKind::subscribed,
-    TraceKind::fault_begin, TraceKind::fault_end,   TraceKind::log,
+    TraceKind::node_start,   TraceKind::node_exit,   TraceKind::node_crash,
+    TraceKind::node_pause,   TraceKind::node_resume, TraceKind::socket_open,
+    TraceKind::socket_close, TraceKind::bind,        TraceKind::connect,
+    TraceKind::connected,    TraceKind::handshake,   TraceKind::disconnected,
+    TraceKind::send,         TraceKind::wire,        TraceKind::deliver,
+    TraceKind::drop,         TraceKind::fork,        TraceKind::subscribed,
+    TraceKind::fault_begin,  TraceKind::fault_end,   TraceKind::log,
     TraceKind::mark,
 };
 
-constexpr FaultKind kAllFaultKinds[] = {FaultKind::crash,     FaultKind::restart,
-                                        FaultKind::pause,     FaultKind::slow,
-                                        FaultKind::partition, FaultKind::clog,
+constexpr FaultKind kAllFaultKinds[] = {FaultKind::crash, FaultKind::restart,   FaultKind::pause,
+                                        FaultKind::slow,  FaultKind::partition, FaultKind::clog,
                                         FaultKind::reset};
 
 constexpr ExpectationKind kAllExpectationKinds[] = {
@@ -182,19 +186,18 @@ public:
         check_keys(root, path,
                    {"name", "title", "chapter", "section", "summary", "seed", "duration_ms",
                     "network", "nodes", "faults", "expectations", "narration"});
-        require_keys(root, path,
-                     {"name", "title", "chapter", "section", "duration_ms", "nodes"});
+        require_keys(root, path, {"name", "title", "chapter", "section", "duration_ms", "nodes"});
         Scenario s;
         s.name = read_string(root["name"], "$.name", true);
         if (!is_name(s.name)) {
             fail("$.name", "expected a scenario name ([a-z0-9-]+), got " + in_quotes(s.name));
         }
         s.title = read_string(root["title"], "$.title");
-        s.chapter = static_cast<int>(read_integer(root["chapter"], "$.chapter", 1,
-                                                  "a chapter number from 1 to 8"));
+        s.chapter = static_cast<int>(
+            read_integer(root["chapter"], "$.chapter", 1, "a chapter number from 1 to 8"));
         if (s.chapter > 8) {
-            fail("$.chapter", "expected a chapter number from 1 to 8, got " +
-                                  std::to_string(s.chapter));
+            fail("$.chapter",
+                 "expected a chapter number from 1 to 8, got " + std::to_string(s.chapter));
         }
         s.section = read_string(root["section"], "$.section");
         if (root.contains("summary")) s.summary = read_string(root["summary"], "$.summary", true);
@@ -251,8 +254,8 @@ private:
 
     std::array<std::string, 2> node_pair(const json& value, const std::string& path) const {
         if (!value.is_array() || value.size() != 2) {
-            fail(path, "expected two node names, got " + (value.is_array() ? value.dump()
-                                                                             : describe(value)));
+            fail(path, "expected two node names, got " +
+                           (value.is_array() ? value.dump() : describe(value)));
         }
         std::array<std::string, 2> pair{node_ref(value[0], at_index(path, 0)),
                                         node_ref(value[1], at_index(path, 1))};
@@ -294,8 +297,7 @@ private:
         if (value.contains("position")) {
             const json& pos = value["position"];
             const auto pos_path = at_key(path, "position");
-            if (!pos.is_array() || pos.size() != 2 || !pos[0].is_number() ||
-                !pos[1].is_number()) {
+            if (!pos.is_array() || pos.size() != 2 || !pos[0].is_number() || !pos[1].is_number()) {
                 fail(pos_path, "expected [x, y] (two numbers), got " +
                                    (pos.is_array() ? pos.dump() : describe(pos)));
             }
@@ -406,8 +408,7 @@ private:
             }
             read_link_params(item, link_path, "latency_ms", link.latency_ms);
             read_link_params(item, link_path, "jitter_ms", link.jitter_ms);
-            read_link_params(item, link_path, "bandwidth_bytes_per_s",
-                             link.bandwidth_bytes_per_s);
+            read_link_params(item, link_path, "bandwidth_bytes_per_s", link.bandwidth_bytes_per_s);
             network.links.push_back(std::move(link));
         }
         return network;
@@ -537,8 +538,8 @@ private:
         if (value.contains("name")) {
             e.name = read_string(value["name"], at_key(path, "name"), true);
             if (!ctx_.checkers.count(e.name)) {
-                fail(at_key(path, "name"), "unknown checker " + in_quotes(e.name) + " (known: " +
-                                               join(ctx_.checkers) + ")");
+                fail(at_key(path, "name"), "unknown checker " + in_quotes(e.name) +
+                                               " (known: " + join(ctx_.checkers) + ")");
             }
         }
         if (bounded) {
@@ -564,8 +565,9 @@ private:
         require_keys(value, path, {"text"});
         NarrationLine line;
         if (value.contains("at_ms") == value.contains("on")) {
-            fail(path, "expected exactly one of \"at_ms\" (a timed line) and \"on\" (a "
-                       "triggered line)");
+            fail(path,
+                 "expected exactly one of \"at_ms\" (a timed line) and \"on\" (a "
+                 "triggered line)");
         }
         if (value.contains("at_ms")) {
             line.at_ms = time_within_run(value["at_ms"], at_key(path, "at_ms"));
@@ -642,6 +644,58 @@ std::string parse_error_reason(const std::string& what) {
     return reason;
 }
 
+// JSON allows an object to repeat a key and nlohmann keeps the last one; in a scenario a
+// repeated key is a copy-paste slip that would silently lose a value, so it is an error.
+class DuplicateKeyCheck {
+public:
+    void on(json::parse_event_t event, const json& parsed) {
+        switch (event) {
+            case json::parse_event_t::object_start:
+            case json::parse_event_t::array_start:
+                stack_.push_back(
+                    Frame{event == json::parse_event_t::object_start, {}, "", 0, child_path()});
+                break;
+            case json::parse_event_t::key: {
+                Frame& top = stack_.back();
+                top.key = parsed.get<std::string>();
+                if (!top.keys.insert(top.key).second) {
+                    fail(top.path, "duplicate key " + in_quotes(top.key));
+                }
+                break;
+            }
+            case json::parse_event_t::object_end:
+            case json::parse_event_t::array_end:
+                stack_.pop_back();
+                next_element();
+                break;
+            case json::parse_event_t::value:
+                next_element();
+                break;
+        }
+    }
+
+private:
+    struct Frame {
+        bool object;
+        std::set<std::string> keys;
+        std::string key;  // objects: the key whose value is being read
+        size_t index;     // arrays: the index of the element being read
+        std::string path;
+    };
+
+    std::string child_path() const {
+        if (stack_.empty()) return "$";
+        const Frame& top = stack_.back();
+        return top.object ? at_key(top.path, top.key) : at_index(top.path, top.index);
+    }
+
+    void next_element() {
+        if (!stack_.empty() && !stack_.back().object) ++stack_.back().index;
+    }
+
+    std::vector<Frame> stack_;
+};
+
 }  // namespace
 
 std::string_view to_string(FaultKind kind) {
@@ -712,8 +766,8 @@ std::string narration_text_error(const std::string& text, bool triggered) {
             return "unclosed \"{\" at offset " + std::to_string(i) + " (write \"{{\")";
         }
         const std::string name = text.substr(i + 1, close - i - 1);
-        const bool counter = name == "t" || name == "n" || name == "sent" ||
-                             name == "delivered" || name == "dropped" ||
+        const bool counter = name == "t" || name == "n" || name == "sent" || name == "delivered" ||
+                             name == "dropped" ||
                              (name.rfind("dropped:", 0) == 0 && name.size() > 8);
         const bool event_field =
             name == "node" || name == "peer" || name == "detail" || name == "value";
@@ -755,7 +809,14 @@ std::optional<Scenario> load_scenario_text(const std::string& text, const std::s
                                            const LoadContext& ctx, std::string* error) {
     json root;
     try {
-        root = json::parse(text);
+        DuplicateKeyCheck check;
+        root = json::parse(text, [&check](int, json::parse_event_t event, json& parsed) {
+            check.on(event, parsed);
+            return true;
+        });
+    } catch (const LoadError& e) {
+        if (error) *error = source_name + ": " + e.path + ": " + e.message;
+        return std::nullopt;
     } catch (const json::parse_error& e) {
         if (error) {
             auto [line, column] = line_and_column(text, e.byte);

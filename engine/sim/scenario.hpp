@@ -54,7 +54,7 @@ struct NodeSpec {
     // Every value is kept as text: JSON strings as they are, integers in decimal, booleans
     // as "true"/"false". Programs parse what they need.
     std::map<std::string, std::string> params;
-    int64_t start_ms = 0;  // > 0: the node joins late
+    int64_t start_ms = 0;                           // > 0: the node joins late
     std::optional<std::array<double, 2>> position;  // GUI layout; absent: automatic layout
 
     bool operator==(const NodeSpec&) const = default;

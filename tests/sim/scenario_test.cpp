@@ -7,7 +7,10 @@
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <regex>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -268,10 +271,10 @@ TEST(ScenarioLoad, PairsAndBounds) {
                                 "\"between\": [\"client\", \"client\"], \"one_way\"")),
               "scenarios/x.json: $.faults[4].between: expected two different nodes, got "
               "\"client\" twice");
-    EXPECT_EQ(load_error(edited("\"between\": [\"server\", \"client\"]",
-                                "\"between\": [\"server\"]")),
-              "scenarios/x.json: $.faults[5].between: expected two node names, got "
-              "[\"server\"]");
+    EXPECT_EQ(
+        load_error(edited("\"between\": [\"server\", \"client\"]", "\"between\": [\"server\"]")),
+        "scenarios/x.json: $.faults[5].between: expected two node names, got "
+        "[\"server\"]");
     EXPECT_EQ(load_error(edited("\"min\": 10, \"max\": 10", "\"min\": 11, \"max\": 10")),
               "scenarios/x.json: $.expectations[2]: min 11 is greater than max 10");
     EXPECT_EQ(load_error(edited("\"min\": 10, \"max\": 10", "\"max\": null")),
@@ -303,6 +306,17 @@ TEST(ScenarioLoad, Narration) {
     EXPECT_EQ(narration_text_error("{t", false), "unclosed \"{\" at offset 0 (write \"{{\")");
 }
 
+TEST(ScenarioLoad, DuplicateKeysAreErrors) {
+    EXPECT_EQ(load_error(edited("\"program\": \"hwclient\"",
+                                "\"program\": \"hwclient\", \"program\": \"hwserver\"")),
+              "scenarios/x.json: $.nodes[1]: duplicate key \"program\"");
+    EXPECT_EQ(
+        load_error(edited("\"duration_ms\": 500", "\"duration_ms\": 500, \"duration_ms\": 5")),
+        "scenarios/x.json: $.faults[5]: duplicate key \"duration_ms\"");
+    EXPECT_EQ(load_error(edited("\"replies\": 10", "\"replies\": 10, \"replies\": 1")),
+              "scenarios/x.json: $.nodes[0].params: duplicate key \"replies\"");
+}
+
 TEST(ScenarioLoad, ProgramParamsAreCheckedWhenDeclared) {
     LoadContext ctx = context();
     ctx.program_params["hwserver"] = {"bind", "replies", "verbose"};
@@ -314,8 +328,9 @@ TEST(ScenarioLoad, ProgramParamsAreCheckedWhenDeclared) {
 }
 
 TEST(ScenarioLoad, SyntaxErrorsGiveLineAndColumn) {
-    EXPECT_EQ(load_error("{\n  \"name\": \"x\",\n  \"title\": }\n"),
-              "scenarios/x.json:3:12: invalid JSON: unexpected '}'");
+    EXPECT_EQ(
+        load_error("{\n  \"name\": \"x\",\n  \"title\": }\n"),
+        "scenarios/x.json:3:12: invalid JSON: unexpected '}'; expected '[', '{', or a literal");
     std::string error = load_error("{\"name\": \"x\",\n");
     EXPECT_EQ(error.rfind("scenarios/x.json:2:1: invalid JSON: ", 0), 0u) << error;
 }
@@ -339,8 +354,8 @@ TEST(ScenarioWrite, RoundTripIsEqual) {
     auto s = load_scenario_text(kFull, "x.json", context(), &error);
     ASSERT_TRUE(s.has_value()) << error;
     // An interactive session adds faults; the saved file must replay them.
-    s->faults.push_back(FaultSpec{.at_ms = 12000, .kind = FaultKind::partition,
-                                  .between = {"server", "client"}});
+    s->faults.push_back(
+        FaultSpec{.at_ms = 12000, .kind = FaultKind::partition, .between = {"server", "client"}});
     s->nodes[1].params["label"] = "007";  // text that must not become a number
     s->nodes[1].params["big"] = "-42";
     const std::string json = scenario_to_json(*s);
@@ -360,11 +375,51 @@ TEST(ScenarioWrite, RoundTripIsEqual) {
 TEST(ScenarioWrite, NothingHalfLoaded) {
     // A bad last field must not leave a partly filled scenario behind.
     std::string error;
-    auto s = load_scenario_text(edited("\"text\": \"dropped so far: {dropped:hwm}\"",
-                                       "\"text\": \"\""),
-                                "x.json", context(), &error);
+    auto s =
+        load_scenario_text(edited("\"text\": \"dropped so far: {dropped:hwm}\"", "\"text\": \"\""),
+                           "x.json", context(), &error);
     EXPECT_FALSE(s.has_value());
     EXPECT_EQ(error, "x.json: $.narration[2].text: expected a non-empty string");
+}
+
+TEST(ScenarioLoad, EveryTraceKindCanTriggerNarration) {
+    for (const char* name :
+         {"node_start",   "node_exit", "node_crash", "node_pause", "node_resume", "socket_open",
+          "socket_close", "bind",      "connect",    "connected",  "handshake",   "disconnected",
+          "send",         "wire",      "deliver",    "drop",       "fork",        "subscribed",
+          "fault_begin",  "fault_end", "log",        "mark"}) {
+        auto kind = trace_kind_from_string(name);
+        ASSERT_TRUE(kind.has_value()) << name;
+        EXPECT_EQ(to_string(*kind), name);
+    }
+    EXPECT_FALSE(trace_kind_from_string("marks").has_value());
+}
+
+// The annotated example in docs/scenarios.md must stay a valid scenario.
+TEST(ScenarioDocs, AnnotatedExampleLoads) {
+    const char* source_dir = std::getenv("SCULPIN_SOURCE_DIR");
+    if (source_dir == nullptr) GTEST_SKIP() << "SCULPIN_SOURCE_DIR is not set (run via ctest)";
+    std::ifstream in(std::string(source_dir) + "/docs/scenarios.md");
+    ASSERT_TRUE(in) << "docs/scenarios.md";
+    std::stringstream doc;
+    doc << in.rdbuf();
+    const std::string text = doc.str();
+    const std::string open = "```jsonc\n";
+    const auto begin = text.find(open);
+    ASSERT_NE(begin, std::string::npos);
+    const auto end = text.find("```", begin + open.size());
+    std::string example = text.substr(begin + open.size(), end - begin - open.size());
+    // Strip the explanatory // comments (none of the example's strings contains "//"
+    // except endpoints, which are preceded by a colon).
+    example = std::regex_replace(example, std::regex("([^:])//[^\n]*"), "$1");
+    LoadContext ctx;
+    ctx.programs = {"lpclient", "lpserver"};
+    ctx.checkers = {"lazy-pirate"};
+    std::string error;
+    auto s = load_scenario_text(example, "docs/scenarios.md", ctx, &error);
+    ASSERT_TRUE(s.has_value()) << error << "\n" << example;
+    EXPECT_EQ(s->name, "ch4-lazy-pirate");
+    EXPECT_EQ(s->faults.size(), 2u);
 }
 
 }  // namespace
