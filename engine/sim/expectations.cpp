@@ -146,10 +146,15 @@ ExpectationResult check_node_state(const ExpectationSpec& e, const std::vector<T
     }
     const bool want_alive = e.kind == ExpectationKind::alive;
     result.passed = want_alive ? it->second.alive : it->second.exited;
-    const std::string now = it->second.alive    ? "running at the end"
-                            : it->second.exited ? "not running at the end"
-                                                : "dead at the end";
-    result.detail = now + "; last " + last_lifecycle(e.node, events);
+    // The last lifecycle event says why: "exited at t=10.024 s", "crashed at t=3.000 s".
+    const std::string last = last_lifecycle(e.node, events);
+    if (it->second.alive) {
+        result.detail = "running at the end (" + last + ")";
+    } else if (it->second.exited) {
+        result.detail = last;
+    } else {
+        result.detail = "not running at the end: " + last;
+    }
     return result;
 }
 

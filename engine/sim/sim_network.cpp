@@ -11,7 +11,7 @@ namespace sculpin::sim {
 class SimConnection : public std::enable_shared_from_this<SimConnection> {
 public:
     struct Segment {
-        TimeNs arrive_at_ns;
+        TimeNs arrive_at_ns = 0;
         std::vector<uint8_t> bytes;
         bool fin = false;
         bool rst = false;
@@ -230,7 +230,7 @@ uint64_t SimStream::message_decoded() { return connection_->message_decoded(side
 void SimStream::set_callbacks(std::function<void()> on_readable, std::function<void()> on_writable) {
     connection_->set_callbacks(side_, std::move(on_readable), std::move(on_writable));
 }
-void SimStream::reset() { connection_->reset_side(side_, ""); }
+void SimStream::reset(const std::string& reason) { connection_->reset_side(side_, reason); }
 const std::string& SimStream::local_host() const { return connection_->host(side_); }
 const std::string& SimStream::remote_host() const { return connection_->host(1 - side_); }
 uint64_t SimStream::connection_id() const { return connection_->id(); }

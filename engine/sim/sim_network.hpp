@@ -44,8 +44,9 @@ public:
 
     // Readiness callbacks (edge: called when bytes/EOF arrive, when window opens).
     void set_callbacks(std::function<void()> on_readable, std::function<void()> on_writable);
-    // Abortive close: the peer sees ECONNRESET (crash, link reset).
-    void reset();
+    // Abortive close: the peer sees ECONNRESET (crash, link reset). Messages lost with
+    // the connection are dropped with `reason`.
+    void reset(const std::string& reason);
     const std::string& local_host() const;
     const std::string& remote_host() const;
     uint64_t connection_id() const;

@@ -784,7 +784,7 @@ void SimNode::end_session(uint64_t session_id, const std::string& lost_reason) {
     std::shared_ptr<PipeEnd> pipe = session.pipe();
     if (pipe) session_of_pipe_.erase(pipe->id());
     if (lost_reason == "crash" || lost_reason == "linger") {
-        static_cast<SimStream&>(session.stream()).reset();
+        static_cast<SimStream&>(session.stream()).reset(lost_reason);
     }
     entry->session.reset();  // closes (FIN) or has reset the stream
     if (entry->connecter_id == 0) {

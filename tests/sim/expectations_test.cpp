@@ -213,21 +213,21 @@ TEST(Expectations, AliveAndExited) {
     EXPECT_EQ(r.description, "server is alive at the end");
     r = check({.kind = ExpectationKind::alive, .node = "client"}, events, state);
     EXPECT_FALSE(r.passed);
-    EXPECT_EQ(r.detail, "not running at the end; last exited at t=0.008 s");
+    EXPECT_EQ(r.detail, "exited at t=0.008 s");
 
     r = check({.kind = ExpectationKind::exited, .node = "client"}, events, state);
     EXPECT_TRUE(r.passed);
     EXPECT_EQ(r.description, "client exits by itself");
     r = check({.kind = ExpectationKind::exited, .node = "server"}, events, state);
     EXPECT_FALSE(r.passed);
-    EXPECT_EQ(r.detail, "running at the end; last started at t=0.000 s");
+    EXPECT_EQ(r.detail, "running at the end (started at t=0.000 s)");
 
     // A crashed node is neither alive nor exited.
     events.push_back(event(9, TraceKind::node_crash, "server"));
     state.nodes["server"] = {.alive = false, .exited = false};
     r = check({.kind = ExpectationKind::alive, .node = "server"}, events, state);
     EXPECT_FALSE(r.passed);
-    EXPECT_EQ(r.detail, "dead at the end; last crashed at t=0.009 s");
+    EXPECT_EQ(r.detail, "not running at the end: crashed at t=0.009 s");
     EXPECT_FALSE(check({.kind = ExpectationKind::exited, .node = "server"}, events, state).passed);
 
     // No final state at all is a failure, not a crash of the checker.
