@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/node_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/sock_command.hpp"
 
@@ -14,6 +15,8 @@ int main(int argc, char** argv) {
     sculpin::cli::RunArgs run;
     sculpin::cli::ListArgs list;
     sculpin::cli::add_run_commands(app, run, list);
+    sculpin::cli::NodeArgs node;
+    sculpin::cli::add_node_command(app, node);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -26,7 +29,7 @@ int main(int argc, char** argv) {
         // Bad arguments: the reason and the usage on stderr, exit code 2.
         std::cerr << "sculpin: " << e.what() << "\n";
         CLI::App* failing = &app;
-        for (CLI::App* sub : {sock.command, run.command, list.command})
+        for (CLI::App* sub : {sock.command, run.command, list.command, node.command})
             if (sub->parsed()) failing = sub;
         std::cerr << failing->help();
         return 2;
@@ -34,5 +37,6 @@ int main(int argc, char** argv) {
     if (sock.command->parsed()) return sculpin::cli::run_sock(sock);
     if (run.command->parsed()) return sculpin::cli::run_scenario(run);
     if (list.command->parsed()) return sculpin::cli::run_list(list);
+    if (node.command->parsed()) return sculpin::cli::run_node(node);
     return 2;
 }

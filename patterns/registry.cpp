@@ -1,6 +1,12 @@
 #include "patterns/registry.hpp"
 
 #include "patterns/hello_world.hpp"
+#include "patterns/lazy_pirate.hpp"
+#include "patterns/divide_and_conquer.hpp"
+#include "patterns/high_water_marks.hpp"
+#include "patterns/node_coordination.hpp"
+#include "patterns/request_reply_broker.hpp"
+#include "patterns/weather.hpp"
 
 namespace sculpin::patterns {
 
@@ -17,6 +23,133 @@ const std::map<std::string, ProgramInfo>& programs() {
              {{"connect", "server endpoint (tcp://server:5555)"},
               {"requests", "number of requests (10)"}},
              hwclient});
+        // Chapter 1: weather updates (pub-sub, the slow joiner).
+        add({"wuserver", "wuserver.c",
+             "PUB server: publishes \"%05d %d %d\" weather updates (zipcode, temperature, "
+             "relhumidity)",
+             {{"bind", "endpoint to bind (tcp://*:5556)"},
+              {"zip_min", "lowest zipcode drawn (0)"},
+              {"zip_max", "highest zipcode drawn (99999); shrink to e.g. 10010 with zip_min "
+                          "10000 so a subscriber's zipcode comes up often"},
+              {"interval_ms", "pause after each update (0: as fast as possible)"},
+              {"burst", "with interval_ms 0, updates sent per millisecond of virtual time (100)"},
+              {"updates", "stop after this many updates (-1: never)"}},
+             wuserver});
+        add({"wuclient", "wuclient.c",
+             "SUB client: subscribes to one zipcode and averages its temperature",
+             {{"connect", "server endpoint (tcp://server:5556)"},
+              {"zip", "zipcode to subscribe to; the filter is \"<zip> \" (10001)"},
+              {"samples", "updates to average (100)"}},
+             wuclient});
+        // Chapter 1: divide and conquer (the parallel pipeline).
+        add({"taskvent", "taskvent.c",
+             "PUSH ventilator: signals the sink, then sends a batch of tasks (workloads "
+             "1-100 ms)",
+             {{"bind", "endpoint for the workers (tcp://*:5557)"},
+              {"sink", "sink endpoint for the start signal (tcp://sink:5558)"},
+              {"wait_ms", "wait before sending, standing in for the book's \"Press Enter "
+                          "when the workers are ready\" (1000)"},
+              {"tasks", "number of tasks (100)"}},
+             taskvent});
+        add({"taskwork", "taskwork.c",
+             "PULL/PUSH worker: sleeps each task's workload, sends an empty result to the sink",
+             {{"connect", "ventilator endpoint (tcp://ventilator:5557)"},
+              {"sink", "sink endpoint (tcp://sink:5558)"},
+              {"tasks", "stop after this many tasks (-1: never)"}},
+             taskwork});
+        add({"tasksink", "tasksink.c",
+             "PULL sink: waits for the start signal, collects the results, times the batch",
+             {{"bind", "endpoint to bind (tcp://*:5558)"}, {"tasks", "results to collect (100)"}},
+             tasksink});
+        // Chapter 2: high-water marks (PUB drops, PUSH blocks).
+        add({"hwm_publisher", "(ch2 high-water marks)",
+             "fast PUB: numbered messages; at the HWM they are dropped",
+             {{"bind", "endpoint to bind (tcp://*:5556)"},
+              {"sndhwm", "send high-water mark (1000)"},
+              {"wait_ms", "wait for the subscriber before sending (1000)"},
+              {"count", "messages to send (10000)"},
+              {"size", "bytes per message (1000)"},
+              {"burst", "messages per millisecond (100)"}},
+             hwm_publisher});
+        add({"hwm_slow_subscriber", "(ch2 high-water marks)",
+             "slow SUB: works on every message, reports how many it got and missed",
+             {{"connect", "publisher endpoint (tcp://publisher:5556)"},
+              {"rcvhwm", "receive high-water mark (1000)"},
+              {"work_ms", "time spent on each message (1)"},
+              {"idle_ms", "stop after this long without a message (2000)"},
+              {"count", "stop after this many messages (-1: until idle)"}},
+             hwm_slow_subscriber});
+        add({"hwm_pusher", "(ch2 high-water marks)",
+             "fast PUSH: numbered messages; at the HWM the send blocks; reports time blocked",
+             {{"bind", "endpoint to bind (tcp://*:5557)"},
+              {"sndhwm", "send high-water mark (1000)"},
+              {"count", "messages to send (10000)"},
+              {"size", "bytes per message (1000)"},
+              {"burst", "messages per millisecond (100)"}},
+             hwm_pusher});
+        add({"hwm_slow_puller", "(ch2 high-water marks)",
+             "slow PULL: works on every message, reports how many it got and missed",
+             {{"connect", "pusher endpoint (tcp://pusher:5557)"},
+              {"rcvhwm", "receive high-water mark (1000)"},
+              {"work_ms", "time spent on each message (1)"},
+              {"idle_ms", "stop after this long without a message (2000)"},
+              {"count", "stop after this many messages (-1: until idle)"}},
+             hwm_slow_puller});
+        // Chapter 2: node coordination (the cure for the slow joiner).
+        add({"syncpub", "syncpub.c",
+             "PUB + REP: waits for every subscriber's sync request, then publishes updates "
+             "and \"END\"",
+             {{"bind", "publisher endpoint (tcp://*:5561)"},
+              {"sync_bind", "sync service endpoint (tcp://*:5562)"},
+              {"sndhwm", "send high-water mark (1100000)"},
+              {"subscribers", "subscribers to wait for (10)"},
+              {"updates", "updates to broadcast (1000000)"}},
+             syncpub});
+        add({"syncsub", "syncsub.c",
+             "SUB + REQ: subscribes, syncs with the publisher, counts updates until \"END\"",
+             {{"connect", "publisher endpoint (tcp://publisher:5561)"},
+              {"sync_connect", "sync service endpoint (tcp://publisher:5562)"},
+              {"sleep_ms", "wait between subscribing and syncing (1000)"}},
+             syncsub});
+        // Chapter 2: the request-reply broker, and the same as a proxy.
+        add({"rrclient", "rrclient.c",
+             "REQ client: sends \"Hello\" to the broker, waits for \"World\"",
+             {{"connect", "broker frontend (tcp://broker:5559)"},
+              {"requests", "number of requests (10)"}},
+             rrclient});
+        add({"rrworker", "rrworker.c", "REP worker: answers each request with \"World\"",
+             {{"connect", "broker backend (tcp://broker:5560)"},
+              {"work_ms", "time spent on each request (1000)"}},
+             rrworker});
+        add({"rrbroker", "rrbroker.c",
+             "ROUTER/DEALER broker: polls both sockets and forwards messages with their envelopes",
+             {{"frontend", "endpoint for clients (tcp://*:5559)"},
+              {"backend", "endpoint for workers (tcp://*:5560)"}},
+             rrbroker});
+        add({"msgqueue", "msgqueue.c",
+             "ROUTER/DEALER proxy: the book's zmq_proxy, written as rrbroker's forwarding loop",
+             {{"frontend", "endpoint for clients (tcp://*:5559)"},
+              {"backend", "endpoint for workers (tcp://*:5560)"}},
+             msgqueue});
+        // Chapter 4: Lazy Pirate (client-side reliability).
+        add({"lazy_pirate_client", "lpclient.c",
+             "REQ client: polls for each reply with a timeout; on a timeout closes and reopens "
+             "its socket and resends; abandons after request_retries tries",
+             {{"connect", "server endpoint (tcp://server:5555); \"server\" is accepted too"},
+              {"request_timeout_ms", "REQUEST_TIMEOUT: how long to wait for a reply (2500)"},
+              {"request_retries", "REQUEST_RETRIES: tries before abandoning (3)"},
+              {"requests", "number of requests (-1: for ever, as the book)"},
+              {"broken", "test only: no_reopen or off_by_one breaks the client on purpose ()"}},
+             lazy_pirate_client});
+        add({"lazy_pirate_server", "lpserver.c",
+             "REP server: echoes each request after a second of work; after a few cycles "
+             "simulates a crash or a CPU overload at random",
+             {{"bind", "endpoint to bind (tcp://*:5555)"},
+              {"work_ms", "time spent on each request (1000)"},
+              {"overload_ms", "extra time of a simulated CPU overload (2000)"},
+              {"cycles_before_trouble", "requests served before trouble may start (3)"},
+              {"trouble", "1: simulate crashes and overloads at random; 0: never (1)"}},
+             lazy_pirate_server});
         return m;
     }();
     return all;

@@ -21,12 +21,18 @@ namespace detail {
 struct PromiseBase {
     std::coroutine_handle<> continuation;
     std::exception_ptr error;
+    // True while the awaiting coroutine runs this one from inside its await_suspend. A
+    // child that finishes then simply stops, and the parent carries on without having
+    // suspended: the stack does not grow with every synchronous co_await (g++ -O0 does
+    // not turn symmetric transfer into a tail call).
+    bool run_inline = false;
 
     std::suspend_always initial_suspend() noexcept { return {}; }
     struct FinalAwaiter {
         bool await_ready() noexcept { return false; }
         template <class P>
         std::coroutine_handle<> await_suspend(std::coroutine_handle<P> self) noexcept {
+            if (self.promise().run_inline) return std::noop_coroutine();
             auto next = self.promise().continuation;
             return next ? next : std::noop_coroutine();
         }
@@ -92,9 +98,15 @@ public:
 
     // Awaiting a Task runs it and returns its result.
     bool await_ready() const noexcept { return !handle_ || handle_.done(); }
-    std::coroutine_handle<> await_suspend(std::coroutine_handle<> caller) noexcept {
-        handle_.promise().continuation = caller;
-        return handle_;
+    bool await_suspend(std::coroutine_handle<> caller) noexcept {
+        auto& promise = handle_.promise();
+        promise.continuation = caller;
+        promise.run_inline = true;
+        handle_.resume();  // until the child first suspends, or finishes
+        promise.run_inline = false;
+        // Finished already: the caller continues at once. Otherwise the child resumes the
+        // caller from its final suspend, later.
+        return !handle_.done();
     }
     T await_resume() {
         if (handle_.promise().error) std::rethrow_exception(handle_.promise().error);

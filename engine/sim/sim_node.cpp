@@ -22,6 +22,21 @@ std::string preview(const Message& msg) {
     return text;
 }
 std::vector<uint8_t> scratch_buffer(64 * 1024);
+// Topics are bytes: show them quoted, with anything unprintable as \xNN.
+std::string printable_topic(std::string_view topic) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out = "\"";
+    for (unsigned char c : topic) {
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+            out += static_cast<char>(c);
+        } else {
+            out += "\\x";
+            out += kHex[c >> 4];
+            out += kHex[c & 0xf];
+        }
+    }
+    return out + "\"";
+}
 }  // namespace
 
 struct SimNode::SimSocket {
@@ -243,6 +258,13 @@ int SimNode::open_socket(SocketType type) {
         if (msg.trace_id == 0) return;
         trace(TraceKind::fork, id, msg.trace_id, "", "", static_cast<int64_t>(extra));
     });
+    socket->socket->set_subscription_hook(
+        [this, id](std::string_view topic, bool subscribe, const PipeEnd& from) {
+            // The peer's name: a node for tcp, this node for inproc.
+            const std::string peer = from.peer_info.address == "inproc" ? name_ : from.peer_info.address;
+            trace(TraceKind::subscribed, id, 0, peer,
+                  (subscribe ? "subscribe " : "cancel ") + printable_topic(topic));
+        });
     trace(TraceKind::socket_open, id, 0, "", std::string(zmtp_name(type)));
     sockets_[id] = std::move(socket);
     return id;

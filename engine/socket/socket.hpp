@@ -29,6 +29,10 @@ using DropHook = std::function<void(const Message& msg, DropReason reason)>;
 // Told when one sent message becomes several copies (PUB fan-out): extra_copies more
 // messages now exist, each to be delivered or dropped on its own.
 using ForkHook = std::function<void(const Message& msg, size_t extra_copies)>;
+// Told when a publishing socket learns (subscribe) or forgets (cancel) a topic from a peer:
+// the moment a subscription is live at the publisher.
+using SubscriptionHook =
+    std::function<void(std::string_view topic, bool subscribe, const PipeEnd& from)>;
 
 class Socket {
 public:
@@ -75,6 +79,7 @@ public:
 
     void set_drop_hook(DropHook hook) { drop_hook_ = std::move(hook); }
     void set_fork_hook(ForkHook hook) { fork_hook_ = std::move(hook); }
+    void set_subscription_hook(SubscriptionHook hook) { subscription_hook_ = std::move(hook); }
 
     // Capacities a runtime gives a new pipe's two queues, from SNDHWM/RCVHWM (0 = unlimited).
     uint64_t outbound_capacity() const noexcept;
@@ -85,6 +90,9 @@ protected:
 
     void report_drop(const Message& msg, DropReason reason) const {
         if (drop_hook_) drop_hook_(msg, reason);
+    }
+    void report_subscription(std::string_view topic, bool subscribe, const PipeEnd& from) const {
+        if (subscription_hook_) subscription_hook_(topic, subscribe, from);
     }
     void report_fork(const Message& msg, size_t extra_copies) const {
         if (fork_hook_ && extra_copies > 0) fork_hook_(msg, extra_copies);
@@ -116,6 +124,7 @@ private:
     std::map<uint64_t, std::shared_ptr<PipeEnd>> pipes_;  // ordered: deterministic iteration
     DropHook drop_hook_;
     ForkHook fork_hook_;
+    SubscriptionHook subscription_hook_;
     const PipeEnd* last_in_ = nullptr;
 };
 

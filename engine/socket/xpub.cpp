@@ -90,9 +90,13 @@ void XPub::read_subscriptions(PipeEnd& pipe) {
         const std::string_view topic = msg.front().view().substr(1);
         bool tell = false;
         if (msg.front().data()[0] == 1) {
-            tell = subscriptions_.add(topic, pipe.id()) || verbose_subscribe_;
+            const bool added = subscriptions_.add(topic, pipe.id());
+            if (added) report_subscription(topic, true, pipe);
+            tell = added || verbose_subscribe_;
         } else {
-            tell = subscriptions_.remove(topic, pipe.id()) || verbose_cancel_;
+            const bool removed = subscriptions_.remove(topic, pipe.id());
+            if (removed) report_subscription(topic, false, pipe);
+            tell = removed || verbose_cancel_;
         }
         if (tell && tells_application()) pending_.push_back(std::move(msg));
     }

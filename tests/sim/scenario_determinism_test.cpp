@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 std::string scenario_folder() {
     const char* source = std::getenv("SCULPIN_SOURCE_DIR");
-    return std::string(source != nullptr ? source : ".") + "/scenarios";
+    return std::string(source != nullptr ? source : SCULPIN_SOURCE_DIR_DEFAULT) + "/scenarios";
 }
 
 LoadContext context() {

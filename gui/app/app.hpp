@@ -1,0 +1,95 @@
+// The GUI's windows, as plain functions over one plain AppState (Dear ImGui demo style).
+// Everything shown comes from the Controller (the trace and the live simulation); every
+// action goes back through it. Nothing here keeps simulation state of its own.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gui/view_model/controller.hpp"
+#include "gui/view_model/layout.hpp"
+#include "gui/view_model/picking.hpp"
+#include "gui/view_model/topology.hpp"
+#include "sim/ledger.hpp"
+
+struct ImFont;
+
+namespace sculpin::gui {
+
+enum class Selection { none, node, link, message };
+
+struct AppState {
+    explicit AppState(sim::ProgramLookup programs) : ctl(std::move(programs)) {}
+
+    Controller ctl;
+    std::vector<sim::Scenario> catalog;
+    std::string catalog_error;
+
+    Topology topo;
+    CanvasFit fit;
+    bool fit_valid = false;
+    float fit_w = 0, fit_h = 0;
+
+    Selection selection = Selection::none;
+    std::string selected_node;
+    int selected_link = -1;
+    size_t selected_flight = 0;
+    uint64_t selected_message = 0;
+    int dragging_node = -1;
+
+    // Geometry drawn this frame, for picking.
+    std::vector<NodeBox> boxes;
+    std::vector<LinkSegment> segments;
+    std::vector<MessageDot> dots;
+    std::vector<size_t> dot_flights;
+
+    // Right-click targets.
+    std::string menu_node;
+    int menu_link = -1;
+    int slow_delay_ms = 200;
+
+    // Event log.
+    char log_filter[128] = "";
+    bool log_show_wire = false;
+    bool log_show_logs = true;
+    bool log_follow = true;
+    size_t log_last_count = 0;
+
+    char until_text[32] = "1s";
+    char save_path[512] = "";
+    bool open_save_popup = false;
+    std::string status;  // one line at the bottom of the timeline
+    int last_narration = -1;
+
+    // Screenshot requested from the menu (taken by main after the frame is drawn).
+    std::string screenshot_request;
+
+    ImFont* mono = nullptr;
+
+    // The ledger up to now, for the inspector (advanced incrementally, rebuilt on rewind).
+    sim::Ledger ledger_now;
+    size_t ledger_now_events = 0;
+    std::string ledger_now_hash;
+};
+
+void load_scenario(AppState& app, const sim::Scenario& scenario);
+
+// All windows, laid out over a display of width x height.
+void draw_app(AppState& app, float width, float height);
+
+// The windows themselves.
+void draw_menu_bar(AppState& app);
+void draw_topology(AppState& app);
+void draw_timeline(AppState& app);
+void draw_narration(AppState& app);
+void draw_event_log(AppState& app);
+void draw_sequence_chart(AppState& app);
+void draw_inspector(AppState& app);
+void handle_keys(AppState& app);
+
+// Colours shared by the canvas and the panels (ImU32, RGBA).
+uint32_t socket_colour(const std::string& socket_type);
+uint32_t event_colour(sim::TraceKind kind);
+
+}  // namespace sculpin::gui

@@ -1,0 +1,122 @@
+// The sequence chart, as OMNeT++ draws one: a lifeline per node (rows), an arrow per
+// message copy from its send to its delivery (or a red cross where it was dropped). The
+// x axis is in event order, not linear time, so a 1 ms hop and a 1 s pause both read
+// well: each column is one instant at which a message was sent, delivered or dropped.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "gui/app/app.hpp"
+#include "gui/view_model/timeline.hpp"
+
+namespace sculpin::gui {
+
+void draw_sequence_chart(AppState& app) {
+    const Controller& ctl = app.ctl;
+    const int64_t now = ctl.now();
+    const auto& flights = ctl.flights().flights;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 p0 = ImGui::GetCursorScreenPos();
+    const ImVec2 size = ImGui::GetContentRegionAvail();
+    if (size.x < 200 || size.y < 40 || app.topo.nodes.empty()) return;
+    ImGui::InvisibleButton("sequence", size);
+    dl->PushClipRect(p0, ImVec2(p0.x + size.x, p0.y + size.y), true);
+
+    // The instants shown: the last columns that happened by now.
+    std::vector<int64_t> instants;
+    for (const auto& f : flights) {
+        if (f.send_ns > now) break;
+        instants.push_back(f.send_ns);
+        if (f.end_ns <= now) instants.push_back(f.end_ns);
+    }
+    std::sort(instants.begin(), instants.end());
+    instants.erase(std::unique(instants.begin(), instants.end()), instants.end());
+    const float label_w = 110;
+    const float col_w = 56;
+    const size_t max_cols = static_cast<size_t>(std::max(2.0f, (size.x - label_w - 30) / col_w));
+    if (instants.size() > max_cols)
+        instants.erase(instants.begin(), instants.end() - static_cast<long>(max_cols));
+    const float x_start = p0.x + label_w;
+    const float x_end = p0.x + size.x - 20;
+    auto x_of = [&](int64_t t) -> float {
+        if (instants.empty() || t < instants.front()) return x_start;
+        if (t > instants.back()) return x_end;
+        const auto it = std::lower_bound(instants.begin(), instants.end(), t);
+        return x_start + 16 + col_w * static_cast<float>(it - instants.begin());
+    };
+    const float top = p0.y + 22;
+    const float row_h = std::min(44.0f, (size.y - 30) / static_cast<float>(app.topo.nodes.size()));
+    auto y_of = [&](const std::string& node) {
+        const int i = std::max(0, app.topo.node_index(node));
+        return top + row_h * (static_cast<float>(i) + 0.5f);
+    };
+    // Column times along the top (every few columns, to stay readable).
+    for (size_t c = 0; c < instants.size(); c += 2) {
+        const float x = x_of(instants[c]);
+        const std::string t = format_time(instants[c]);
+        dl->AddText(ImVec2(x - 20, p0.y + 2), IM_COL32(140, 140, 150, 255), t.c_str());
+        dl->AddLine(ImVec2(x, top - 4), ImVec2(x, p0.y + size.y), IM_COL32(50, 52, 60, 255));
+    }
+    for (const auto& node : app.topo.nodes) {
+        const float y = y_of(node.name);
+        dl->AddText(ImVec2(p0.x + 8, y - 8), IM_COL32(230, 230, 235, 255), node.name.c_str());
+        dl->AddLine(ImVec2(x_start, y), ImVec2(x_end, y), IM_COL32(110, 115, 130, 255), 1.5f);
+    }
+    if (instants.empty()) {
+        dl->AddText(ImVec2(x_start + 10, top), IM_COL32(140, 140, 150, 255), "no messages yet");
+    }
+    const int64_t first = instants.empty() ? 0 : instants.front();
+    for (size_t i = 0; i < flights.size(); ++i) {
+        const Flight& f = flights[i];
+        if (f.send_ns > now) break;
+        if (f.end_ns < first) continue;
+        const bool arrived = f.end_ns <= now;
+        const float xa = x_of(f.send_ns), ya = y_of(f.from);
+        const float xb = arrived ? x_of(f.end_ns) : x_end;
+        const float yb = f.to.empty() ? ya : y_of(f.to);
+        const uint32_t col = socket_colour(f.socket_type);
+        const bool selected =
+            app.selection == Selection::message && app.selected_message == f.message;
+        const float thick = selected ? 3.5f : 1.8f;
+        if (arrived) {
+            dl->AddLine(ImVec2(xa, ya), ImVec2(xb, yb), col, thick);
+        } else {
+            // Still on its way: dashed towards the right edge.
+            const float dx = xb - xa, dy = (yb - ya) * 0.5f;
+            const float len = std::sqrt(dx * dx + dy * dy);
+            for (float s = 0; s + 6 < len; s += 12)
+                dl->AddLine(ImVec2(xa + dx * s / len, ya + dy * s / len),
+                            ImVec2(xa + dx * (s + 6) / len, ya + dy * (s + 6) / len), col, thick);
+        }
+        if (arrived && f.dropped) {
+            dl->AddLine(ImVec2(xb - 5, yb - 5), ImVec2(xb + 5, yb + 5), IM_COL32(235, 70, 70, 255),
+                        2.5f);
+            dl->AddLine(ImVec2(xb - 5, yb + 5), ImVec2(xb + 5, yb - 5), IM_COL32(235, 70, 70, 255),
+                        2.5f);
+        } else if (arrived) {
+            // Arrow head.
+            const float dx = xb - xa, dy = yb - ya;
+            const float len = std::max(1.0f, std::sqrt(dx * dx + dy * dy));
+            const float ux = dx / len, uy = dy / len;
+            dl->AddTriangleFilled(ImVec2(xb, yb),
+                                  ImVec2(xb - ux * 9 - uy * 4, yb - uy * 9 + ux * 4),
+                                  ImVec2(xb - ux * 9 + uy * 4, yb - uy * 9 - ux * 4), col);
+        }
+        // Click near the middle of an arrow to inspect the message.
+        const ImVec2 mid((xa + xb) / 2, (ya + yb) / 2);
+        const ImVec2 m = ImGui::GetIO().MousePos;
+        if (ImGui::IsItemHovered() && std::fabs(m.x - mid.x) < 8 && std::fabs(m.y - mid.y) < 8) {
+            ImGui::SetTooltip("#%llu %s -> %s: %s", static_cast<unsigned long long>(f.message),
+                              f.from.c_str(), f.to.empty() ? "?" : f.to.c_str(), f.preview.c_str());
+            if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+                app.selection = Selection::message;
+                app.selected_message = f.message;
+                app.selected_flight = i;
+            }
+        }
+    }
+    dl->PopClipRect();
+}
+
+}  // namespace sculpin::gui
