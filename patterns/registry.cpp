@@ -62,7 +62,7 @@ const std::map<std::string, ProgramInfo>& programs() {
              {{"bind", "endpoint to bind (tcp://*:5558)"}, {"tasks", "results to collect (100)"}},
              tasksink});
         // Chapter 2: high-water marks (PUB drops, PUSH blocks).
-        add({"hwm_publisher", "(ch2 high-water marks)",
+        add({"hwm-publisher", "(ch2 high-water marks)",
              "fast PUB: numbered messages; at the HWM they are dropped",
              {{"bind", "endpoint to bind (tcp://*:5556)"},
               {"sndhwm", "send high-water mark (1000)"},
@@ -71,7 +71,7 @@ const std::map<std::string, ProgramInfo>& programs() {
               {"size", "bytes per message (1000)"},
               {"burst", "messages per millisecond (100)"}},
              hwm_publisher});
-        add({"hwm_slow_subscriber", "(ch2 high-water marks)",
+        add({"hwm-slow-subscriber", "(ch2 high-water marks)",
              "slow SUB: works on every message, reports how many it got and missed",
              {{"connect", "publisher endpoint (tcp://publisher:5556)"},
               {"rcvhwm", "receive high-water mark (1000)"},
@@ -79,7 +79,7 @@ const std::map<std::string, ProgramInfo>& programs() {
               {"idle_ms", "stop after this long without a message (2000)"},
               {"count", "stop after this many messages (-1: until idle)"}},
              hwm_slow_subscriber});
-        add({"hwm_pusher", "(ch2 high-water marks)",
+        add({"hwm-pusher", "(ch2 high-water marks)",
              "fast PUSH: numbered messages; at the HWM the send blocks; reports time blocked",
              {{"bind", "endpoint to bind (tcp://*:5557)"},
               {"sndhwm", "send high-water mark (1000)"},
@@ -87,7 +87,7 @@ const std::map<std::string, ProgramInfo>& programs() {
               {"size", "bytes per message (1000)"},
               {"burst", "messages per millisecond (100)"}},
              hwm_pusher});
-        add({"hwm_slow_puller", "(ch2 high-water marks)",
+        add({"hwm-slow-puller", "(ch2 high-water marks)",
              "slow PULL: works on every message, reports how many it got and missed",
              {{"connect", "pusher endpoint (tcp://pusher:5557)"},
               {"rcvhwm", "receive high-water mark (1000)"},

@@ -172,7 +172,8 @@ std::string describe(const ExpectationSpec& e) {
             return e.to + " receives " + bounds_phrase(e, "message", "messages") + " from " +
                    e.from;
         case ExpectationKind::drops:
-            return bounds_phrase(e, "drop", "drops") + " for reason " + e.reason +
+            return bounds_phrase(e, "drop", "drops") +
+                   (e.reason.empty() ? std::string(" for any reason") : " for reason " + e.reason) +
                    (e.node.empty() ? "" : " at " + e.node);
         case ExpectationKind::alive:
             return e.node + " is alive at the end";
@@ -247,7 +248,7 @@ ExpectationResult evaluate_expectation(const ExpectationSpec& e, const Scenario&
             std::map<std::string, int64_t> other_reasons;
             for (const auto& ev : events) {
                 if (ev.kind != TraceKind::drop || (!e.node.empty() && ev.node != e.node)) continue;
-                if (ev.detail == e.reason) {
+                if (e.reason.empty() || ev.detail == e.reason) {
                     ++count;
                 } else {
                     ++other;

@@ -115,7 +115,15 @@ public:
         on_writable_[side] = std::move(writable);
     }
 
-    void message_encoded(int side, uint64_t trace_id) { dir_[side].message_ids.push_back(trace_id); }
+    void message_encoded(int side, uint64_t trace_id) {
+        // A message written towards a side that is already gone is lost as it is sent
+        // (a kernel would take the bytes and the peer's RST would follow).
+        if (!alive_[1 - side]) {
+            network_.report_lost(trace_id, "disconnected");
+            return;
+        }
+        dir_[side].message_ids.push_back(trace_id);
+    }
     uint64_t message_decoded(int side) {
         Direction& d = dir_[1 - side];
         if (d.message_ids.empty()) return 0;

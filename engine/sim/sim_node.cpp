@@ -805,6 +805,12 @@ void SimNode::end_session(uint64_t session_id, const std::string& lost_reason) {
     });
     std::shared_ptr<PipeEnd> pipe = session.pipe();
     if (pipe) session_of_pipe_.erase(pipe->id());
+    if (pipe && pipe->peer_closed()) {
+        // The socket is gone: what the session already put in the pipe for it is lost.
+        pipe->drain_outbound_unread([&](const Message& msg) {
+            if (msg.trace_id != 0) trace(TraceKind::drop, entry->socket_id, msg.trace_id, "", "closed");
+        });
+    }
     if (lost_reason == "crash" || lost_reason == "linger") {
         static_cast<SimStream&>(session.stream()).reset(lost_reason);
     }

