@@ -314,7 +314,7 @@ sim::ExpectationResult check_lazy_pirate_scenario(const sim::Scenario& scenario,
     result.passed = true;
     int clients = 0;
     for (const auto& node : scenario.nodes) {
-        if (node.program != "lazy_pirate_client") continue;
+        if (node.program != "lazy-pirate-client") continue;
         ++clients;
         const Params params(node.params);
         const auto one = check_lazy_pirate(events, node.name,
@@ -326,7 +326,7 @@ sim::ExpectationResult check_lazy_pirate_scenario(const sim::Scenario& scenario,
     }
     if (clients == 0) {
         result.passed = false;
-        result.detail = "the scenario has no node running lazy_pirate_client";
+        result.detail = "the scenario has no node running lazy-pirate-client";
     }
     return result;
 }

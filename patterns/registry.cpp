@@ -132,16 +132,17 @@ const std::map<std::string, ProgramInfo>& programs() {
               {"backend", "endpoint for workers (tcp://*:5560)"}},
              msgqueue});
         // Chapter 4: Lazy Pirate (client-side reliability).
-        add({"lazy_pirate_client", "lpclient.c",
+        add({"lazy-pirate-client", "lpclient.c",
              "REQ client: polls for each reply with a timeout; on a timeout closes and reopens "
              "its socket and resends; abandons after request_retries tries",
-             {{"connect", "server endpoint (tcp://server:5555); \"server\" is accepted too"},
+             {{"connect", "server endpoint (tcp://server:5555)"},
               {"request_timeout_ms", "REQUEST_TIMEOUT: how long to wait for a reply (2500)"},
               {"request_retries", "REQUEST_RETRIES: tries before abandoning (3)"},
               {"requests", "number of requests (-1: for ever, as the book)"},
-              {"broken", "test only: no_reopen or off_by_one breaks the client on purpose ()"}},
+              {"server", "the same as connect"},
+              {"broken", "test only: no_reopen or off_by_one breaks the client on purpose (none)"}},
              lazy_pirate_client});
-        add({"lazy_pirate_server", "lpserver.c",
+        add({"lazy-pirate-server", "lpserver.c",
              "REP server: echoes each request after a second of work; after a few cycles "
              "simulates a crash or a CPU overload at random",
              {{"bind", "endpoint to bind (tcp://*:5555)"},

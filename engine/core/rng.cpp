@@ -20,6 +20,7 @@ Rng::Rng(uint64_t seed) : seed_(seed) {
 }
 
 uint64_t Rng::next() {
+    ++draws_;
     const uint64_t result = rotl(state_[1] * 5, 7) * 9;
     const uint64_t t = state_[1] << 17;
     state_[2] ^= state_[0];

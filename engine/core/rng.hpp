@@ -24,10 +24,13 @@ public:
     // An independent generator for a named sub-stream (a node, a link), derived from
     // this one's seed and `stream`, without consuming draws from this one.
     Rng fork(uint64_t stream) const;
+    // How many 64-bit draws were made: tells whether a run depended on its seed at all.
+    uint64_t draws() const noexcept { return draws_; }
 
 private:
     uint64_t seed_;
     uint64_t state_[4];
+    uint64_t draws_ = 0;
 };
 
 }  // namespace sculpin

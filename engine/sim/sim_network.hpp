@@ -99,6 +99,7 @@ public:
     Scheduler& scheduler() noexcept { return scheduler_; }
     size_t messages_on_wire() const;
     size_t connection_count() const { return connections_.size(); }
+    uint64_t random_draws() const noexcept { return rng_.draws(); }
 
 private:
     friend class SimConnection;

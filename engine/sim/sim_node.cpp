@@ -482,6 +482,9 @@ int SimNode::try_recv(int socket_id, Message& out) {
         trace(TraceKind::deliver, socket_id, out.trace_id, "", preview(out),
               static_cast<int64_t>(out.size_bytes()));
         if (slow_delay_ms_ > 0) busy_until_ms_ = now_ms() + slow_delay_ms_;
+        // Delivered: its story ends here. Sending it on (a broker, an echo) is a new
+        // message with an id of its own.
+        out.trace_id = 0;
     }
     return rc;
 }

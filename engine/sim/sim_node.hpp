@@ -44,6 +44,7 @@ public:
     bool exited() const noexcept { return exited_; }
     bool paused() const noexcept { return paused_; }
     const std::string& program_name() const noexcept { return program_name_; }
+    uint64_t random_draws() const noexcept { return rng_.draws(); }
     // Messages held inside this node (queues, stalled decodes), for the ledger check.
     size_t traced_messages_held() const;
     // What the GUI shows per node.

@@ -131,6 +131,12 @@ void Simulation::reset_link(const std::string& a, const std::string& b) {
     network_.reset_between(a, b);
 }
 
+uint64_t Simulation::random_draws() const {
+    uint64_t total = network_.random_draws();
+    for (const auto& [name, node] : nodes_) total += node->random_draws();
+    return total;
+}
+
 int64_t Simulation::observed_in_flight() const {
     int64_t total = static_cast<int64_t>(network_.messages_on_wire());
     for (const auto& [name, node] : nodes_) total += static_cast<int64_t>(node->traced_messages_held());

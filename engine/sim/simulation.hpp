@@ -57,6 +57,9 @@ public:
     // Messages that exist right now and are neither delivered nor dropped: in pipes, in
     // sessions, on the wire. The ledger's in-flight count must equal it.
     int64_t observed_in_flight() const;
+    // Random numbers drawn so far (network jitter, programs): zero means the run could
+    // not have depended on the seed.
+    uint64_t random_draws() const;
 
 private:
     void fault(const std::string& what, const std::string& node, const std::string& peer,

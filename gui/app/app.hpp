@@ -27,6 +27,7 @@ struct AppState {
     std::string catalog_error;
 
     Topology topo;
+    std::string topo_hash;  // the trace it was built from
     CanvasFit fit;
     bool fit_valid = false;
     float fit_w = 0, fit_h = 0;
@@ -37,6 +38,10 @@ struct AppState {
     size_t selected_flight = 0;
     uint64_t selected_message = 0;
     int dragging_node = -1;
+
+    // Per flight: sender node index and link index in topo (-1: none), per trace.
+    std::vector<int> flight_from, flight_link;
+    std::string flight_cache_hash;
 
     // Geometry drawn this frame, for picking.
     std::vector<NodeBox> boxes;

@@ -54,9 +54,12 @@ ImVec2 box_exit(const NodeBox& b, ImVec2 to) {
     return ImVec2(cx + dx * t, cy + dy * t);
 }
 
+// Cut to `max` bytes (with "~"), control characters shown as '.'.
 std::string shorten(const std::string& text, size_t max) {
-    if (text.size() <= max) return text;
-    return text.substr(0, max - 1) + "~";
+    std::string out = text.size() <= max ? text : text.substr(0, max - 1) + "~";
+    for (char& c : out)
+        if (static_cast<unsigned char>(c) < 0x20) c = '.';
+    return out;
 }
 
 enum class NodeLook { not_started, running, paused, crashed, exited };
@@ -132,6 +135,18 @@ void draw_topology(AppState& app) {
 
     const int64_t now = ctl.now();
     const auto& events = ctl.events();
+    if (app.topo_hash != ctl.trace_hash()) {
+        // A fault injected by hand re-ran the world: links may have come or gone. Nodes
+        // keep their places.
+        Topology fresh = build_topology(ctl.scenario(), events);
+        for (auto& node : fresh.nodes) {
+            const int old = app.topo.node_index(node.name);
+            if (old >= 0) node.pos = app.topo.nodes[static_cast<size_t>(old)].pos;
+        }
+        app.topo = std::move(fresh);
+        app.topo_hash = ctl.trace_hash();
+        app.flight_cache_hash.clear();
+    }
     sim::Simulation& sim = ctl.live();
 
     // --- node boxes (geometry first: links and messages attach to them) -------------------
@@ -149,7 +164,8 @@ void draw_topology(AppState& app) {
         sim::SimNode* node = sim.node(tn.name);
         nd[i].look = look_of(node, ctl.scenario().find_node(tn.name), now);
         nd[i].badges = std::move(badges[i]);
-        if (node && node->alive()) nd[i].sockets = node->sockets_view();
+        // An exited program's sockets may still hold messages (linger): show them too.
+        if (node && (node->alive() || node->exited())) nd[i].sockets = node->sockets_view();
         const size_t rows = std::max<size_t>(1, nd[i].badges.size());
         const float h = kHeaderH + kRowH * static_cast<float>(rows) + 6;
         const ImVec2 c = v(app.fit.to_screen(tn.pos));
@@ -192,8 +208,11 @@ void draw_topology(AppState& app) {
             label = "not connected";
         }
         const ImVec2 mid((ea.x + eb.x) / 2, (ea.y + eb.y) / 2);
+        // The endpoint when the link is long enough to carry it; its state always.
+        const float seg_len = std::hypot(eb.x - ea.x, eb.y - ea.y);
         std::string text = link.endpoint;
         if (!label.empty()) text += text.empty() ? label : "  (" + label + ")";
+        if (ImGui::CalcTextSize(text.c_str()).x + 30 > seg_len) text = label;
         if (!text.empty()) {
             const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
             const ImVec2 p(mid.x - ts.x / 2, mid.y + 14);
@@ -282,12 +301,13 @@ void draw_topology(AppState& app) {
                     out += pout;
                 }
             }
-            if (!dead && !badge.closed) {
-                if (!badge.state.empty()) {
-                    // The lockstep state, under the name line, right-aligned.
+            const bool holds = look == NodeLook::exited && !nd[i].sockets.empty();
+            if ((!dead || holds) && !badge.closed) {
+                if (!badge.state.empty() && !dead) {
+                    // The lockstep state, on the name line, right-aligned (where a dead
+                    // node shows its state tag).
                     const ImVec2 ss = ImGui::CalcTextSize(badge.state.c_str());
-                    dl->AddText(ImVec2(p1.x - ss.x - 10, p0.y + 10 + ImGui::GetFontSize()), col,
-                                badge.state.c_str());
+                    dl->AddText(ImVec2(p1.x - ss.x - 10, p0.y + 9), col, badge.state.c_str());
                 }
                 const float gx = std::max(q1.x + 8, p0.x + 110);
                 const float gw = (p1.x - 10 - gx - 6) / 2;
@@ -316,9 +336,14 @@ void draw_topology(AppState& app) {
         for (size_t i = 0; i < app.topo.nodes.size(); ++i) {
             const auto& b = app.boxes[i];
             std::string text;
-            if (last_in[i])
-                text = "last received: " + shorten(last_in[i]->detail, 24) + " at " +
-                       format_time(last_in[i]->time_ns);
+            if (last_in[i]) {
+                // Fit the line to the box's width: shorten the message, never the time.
+                for (size_t budget = 24; budget >= 4; budget -= 4) {
+                    text = "got " + shorten(last_in[i]->detail, budget) + " at " +
+                           format_time(last_in[i]->time_ns);
+                    if (ImGui::CalcTextSize(text.c_str()).x <= kBoxW) break;
+                }
+            }
             if (dropped[i])
                 text += (text.empty() ? "" : "\n") + std::to_string(dropped[i]) +
                         " dropped here so far";
@@ -336,14 +361,27 @@ void draw_topology(AppState& app) {
     app.dot_flights.clear();
     const auto& flights = ctl.flights();
     const auto visible = visible_flights(flights, now);
+    // Each flight's sender and link, looked up once per trace (not per frame).
+    if (app.flight_cache_hash != ctl.trace_hash() ||
+        app.flight_from.size() != flights.flights.size()) {
+        app.flight_cache_hash = ctl.trace_hash();
+        app.flight_from.clear();
+        app.flight_link.clear();
+        for (const auto& f : flights.flights) {
+            app.flight_from.push_back(app.topo.node_index(f.from));
+            app.flight_link.push_back(
+                f.to.empty() || f.to == f.from ? -1 : app.topo.link_index(f.from, f.to));
+        }
+    }
     std::map<std::pair<std::string, std::string>, int> queued_count;
+    std::map<std::pair<std::string, std::string>, ImVec2> queued_end;  // where "+N" goes
     const bool labels = visible.size() <= 40;
     for (size_t fi : visible) {
         const Flight& f = flights.flights[fi];
-        const int ia = app.topo.node_index(f.from);
+        const int ia = app.flight_from[fi];
         if (ia < 0) continue;
         const auto pos = flight_position(f, now);
-        const int li = f.to.empty() || f.to == f.from ? -1 : app.topo.link_index(f.from, f.to);
+        const int li = app.flight_link[fi];
         ImVec2 p;
         if (li < 0) {
             // Held inside the sender: a row under its box.
@@ -363,6 +401,9 @@ void draw_topology(AppState& app) {
             if (pos.phase == FlightPhase::queued) {
                 const int k = queued_count[{f.from, f.to}]++;
                 if (k >= 8) continue;
+                if (k == 7)
+                    queued_end[{f.from, f.to}] = ImVec2(a.x + dx / len * 112 + side.x * 3,
+                                                        a.y + dy / len * 112 + side.y * 3);
                 p = ImVec2(a.x + dx / len * (10 + 13.0f * (float)k) + side.x,
                            a.y + dy / len * (10 + 13.0f * (float)k) + side.y);
             } else {
@@ -378,7 +419,8 @@ void draw_topology(AppState& app) {
                           selected ? IM_COL32(255, 255, 255, 255) : IM_COL32(20, 20, 20, 255), 0,
                           selected ? 3 : 1.5f);
         } else {
-            dl->AddCircleFilled(p, 5.0f, col, 8);  // many messages: cheaper dots
+            // Many messages: small squares, a quarter of a circle's vertices.
+            dl->AddRectFilled(ImVec2(p.x - 4, p.y - 4), ImVec2(p.x + 4, p.y + 4), col);
         }
         if (labels && (pos.phase == FlightPhase::moving || selected)) {
             const std::string text = shorten(f.preview, 18);
@@ -395,7 +437,11 @@ void draw_topology(AppState& app) {
         const auto& b = app.boxes[static_cast<size_t>(ia)];
         char buf[32];
         std::snprintf(buf, sizeof buf, "+%d queued", count - shown);
-        dl->AddText(ImVec2((float)b.x0 + 10, (float)b.y1 + 20), kDim, buf);
+        auto it = queued_end.find(key);
+        const ImVec2 at = it != queued_end.end()
+                              ? it->second
+                              : ImVec2((float)b.x0 + 12 + 14.0f * 12, (float)b.y1 + 3);
+        dl->AddText(at, kDim, buf);
     }
 
     // --- drops: a red cross where it happened, with the reason, for a while -----------------

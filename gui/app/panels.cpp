@@ -52,6 +52,8 @@ void load_scenario(AppState& app, const sim::Scenario& scenario) {
     app.ctl.load(scenario);
     app.topo = build_topology(app.ctl.scenario(), app.ctl.events());
     auto_layout(app.topo, scenario.seed);
+    app.topo_hash = app.ctl.trace_hash();
+    app.flight_cache_hash.clear();
     app.fit_valid = false;
     app.selection = Selection::none;
     app.dragging_node = -1;

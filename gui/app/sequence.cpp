@@ -73,7 +73,7 @@ void draw_sequence_chart(AppState& app) {
         if (flights[i].send_ns > now) break;
         if (flights[i].end_ns >= first) shown.push_back(i);
     }
-    constexpr size_t kMaxArrows = 400;
+    constexpr size_t kMaxArrows = 200;
     if (shown.size() > kMaxArrows) shown.erase(shown.begin(), shown.end() - kMaxArrows);
     for (size_t i : shown) {
         const Flight& f = flights[i];
@@ -91,7 +91,7 @@ void draw_sequence_chart(AppState& app) {
             // Still on its way: dashed towards the right edge.
             const float dx = xb - xa, dy = (yb - ya) * 0.5f;
             const float len = std::sqrt(dx * dx + dy * dy);
-            for (float s = 0; s + 6 < len; s += 12)
+            for (float s = 0; s + 6 < len; s += 16)
                 dl->AddLine(ImVec2(xa + dx * s / len, ya + dy * s / len),
                             ImVec2(xa + dx * (s + 6) / len, ya + dy * (s + 6) / len), col, thick);
         }

@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
     app.ctl.show_trace(events);
     app.topo = gui::build_topology(app.ctl.scenario(), app.ctl.events());
     gui::auto_layout(app.topo, 1);
+    app.topo_hash = app.ctl.trace_hash();
     app.ctl.seek(5'000'000);
 
     ImGui::CreateContext();

@@ -11,17 +11,33 @@ using sim::TraceEvent;
 using sim::TraceKind;
 
 int Topology::node_index(const std::string& name) const {
+    if (!node_lookup.empty() && node_lookup.size() == nodes.size()) {
+        auto it = node_lookup.find(name);
+        return it == node_lookup.end() ? -1 : it->second;
+    }
     for (size_t i = 0; i < nodes.size(); ++i)
         if (nodes[i].name == name) return static_cast<int>(i);
     return -1;
 }
 
 int Topology::link_index(const std::string& a, const std::string& b) const {
+    if (!link_lookup.empty() && link_lookup.size() == links.size()) {
+        auto it = link_lookup.find(a < b ? std::make_pair(a, b) : std::make_pair(b, a));
+        return it == link_lookup.end() ? -1 : it->second;
+    }
     for (size_t i = 0; i < links.size(); ++i) {
         const auto& l = links[i];
         if ((l.a == a && l.b == b) || (l.a == b && l.b == a)) return static_cast<int>(i);
     }
     return -1;
+}
+
+void Topology::reindex() {
+    node_lookup.clear();
+    link_lookup.clear();
+    for (size_t i = 0; i < nodes.size(); ++i) node_lookup[nodes[i].name] = static_cast<int>(i);
+    for (size_t i = 0; i < links.size(); ++i)
+        link_lookup[{links[i].a, links[i].b}] = static_cast<int>(i);
 }
 
 namespace {
@@ -70,6 +86,7 @@ Topology build_topology(const sim::Scenario& scenario, const std::vector<TraceEv
         if (e.kind == TraceKind::connected || e.kind == TraceKind::handshake)
             add_link(topo, e.node, e.peer, e.kind == TraceKind::connected ? e.detail : "");
     }
+    topo.reindex();
     return topo;
 }
 

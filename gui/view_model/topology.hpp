@@ -6,8 +6,11 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "sim/scenario.hpp"
@@ -33,6 +36,12 @@ struct Topology {
 
     int node_index(const std::string& name) const;                     // -1 if absent
     int link_index(const std::string& a, const std::string& b) const;  // either order
+
+    // Lookup tables (the canvas asks about thousands of messages per frame); build_topology
+    // fills them; call reindex() after adding nodes or links by hand.
+    void reindex();
+    std::unordered_map<std::string, int> node_lookup;
+    std::map<std::pair<std::string, std::string>, int> link_lookup;
 };
 
 Topology build_topology(const sim::Scenario& scenario, const std::vector<sim::TraceEvent>& events);

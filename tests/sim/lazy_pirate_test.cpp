@@ -22,14 +22,14 @@ void add_server(Simulation& sim, std::map<std::string, std::string> extra = {}) 
     Params params;
     params.set("bind", "tcp://server:5555");
     for (auto& [key, value] : extra) params.set(key, value);
-    sim.add_node("server", "lazy_pirate_server", patterns::lazy_pirate_server, params, 0);
+    sim.add_node("server", "lazy-pirate-server", patterns::lazy_pirate_server, params, 0);
 }
 
 void add_client(Simulation& sim, std::map<std::string, std::string> extra = {}) {
     Params params;
     params.set("connect", "tcp://server:5555");
     for (auto& [key, value] : extra) params.set(key, value);
-    sim.add_node("client", "lazy_pirate_client", patterns::lazy_pirate_client, params, 0);
+    sim.add_node("client", "lazy-pirate-client", patterns::lazy_pirate_client, params, 0);
 }
 
 // The client's marks with the given prefix ("reply", "retry", "abandon").
@@ -255,7 +255,7 @@ TEST(LazyPirate, CheckerCatchesAReplyTakenForTheWrongSequence) {
         e.detail = std::move(detail);
         events.push_back(e);
     };
-    add(0, TraceKind::node_start, "lazy_pirate_client", 0);
+    add(0, TraceKind::node_start, "lazy-pirate-client", 0);
     add(0, TraceKind::socket_open, "REQ");
     add(1, TraceKind::send, "1");
     add(1000, TraceKind::deliver, "2");
@@ -284,11 +284,11 @@ TEST(LazyPirate, RegisteredCheckerJudgesAScenarioRun) {
         scenario.duration_ms = 30000;
         NodeSpec server;
         server.name = "server";
-        server.program = "lazy_pirate_server";
+        server.program = "lazy-pirate-server";
         server.params = {{"bind", "tcp://server:5555"}, {"trouble", "0"}};
         NodeSpec client;
         client.name = "client";
-        client.program = "lazy_pirate_client";
+        client.program = "lazy-pirate-client";
         client.params = {{"connect", "tcp://server:5555"}, {"requests", "6"}};
         if (!broken.empty()) client.params["broken"] = broken;
         scenario.nodes = {server, client};

@@ -43,6 +43,7 @@ struct Outcome {
     std::string hash;
     std::vector<ExpectationResult> results;
     size_t events = 0;
+    uint64_t random_draws = 0;
 };
 
 Outcome run(const Scenario& scenario, std::optional<uint64_t> seed) {
@@ -52,6 +53,7 @@ Outcome run(const Scenario& scenario, std::optional<uint64_t> seed) {
     Outcome outcome;
     outcome.hash = run.simulation().trace().hash().hex();
     outcome.events = run.simulation().trace().events().size();
+    outcome.random_draws = run.simulation().random_draws();
     outcome.results = evaluate_expectations(run.scenario(), run.simulation().trace().events(),
                                             run.final_state(), patterns::checkers());
     return outcome;
@@ -77,16 +79,12 @@ TEST_P(BuiltInScenario, ADifferentSeedChangesTheHashOnlyWhenRandomnessIsDrawn) {
     ASSERT_TRUE(scenario.has_value()) << error;
     const Outcome base = run(*scenario, std::nullopt);
     const Outcome other = run(*scenario, scenario->seed + 1000);
-    // Jitter or any program drawing from node.rng() makes runs seed-dependent; scenarios
-    // without randomness must not depend on the seed at all.
-    bool draws = false;
-    if (scenario->network.defaults.jitter_ms > 0) draws = true;
-    for (const auto& link : scenario->network.links)
-        if (link.jitter_ms.value_or(0) > 0) draws = true;
-    if (!draws) {
+    // A run that drew no random number cannot depend on the seed; one that did must.
+    if (base.random_draws == 0) {
+        EXPECT_EQ(other.random_draws, 0u);
         EXPECT_EQ(base.hash, other.hash);
     } else {
-        EXPECT_NE(base.hash, other.hash);
+        EXPECT_NE(base.hash, other.hash) << base.random_draws << " random draws, same trace";
     }
 }
 
