@@ -148,7 +148,7 @@ void SimNode::start() {
     exited_ = false;
     paused_ = false;
     crashing_ = false;
-    busy_until_ms_ = 0;
+    busy_until_ns_ = 0;
     held_events_.clear();
     trace(TraceKind::node_start, 0, 0, "", program_name_);
     node_ = std::make_unique<Node>(*this, params_);
@@ -476,12 +476,12 @@ int SimNode::try_send(int socket_id, Message& msg) {
 int SimNode::try_recv(int socket_id, Message& out) {
     SimSocket* socket = find_socket(socket_id);
     if (socket == nullptr) return ENOTSOCK;
-    if (busy_until_ms_ > now_ms()) return EAGAIN;  // still working on the previous one
+    if (busy_until_ns_ > sim_.scheduler().now()) return EAGAIN;  // still working on the previous one
     const int rc = socket->socket->recv(out);
     if (rc == 0) {
         trace(TraceKind::deliver, socket_id, out.trace_id, "", preview(out),
               static_cast<int64_t>(out.size_bytes()));
-        if (slow_delay_ms_ > 0) busy_until_ms_ = now_ms() + slow_delay_ms_;
+        if (slow_delay_ms_ > 0) busy_until_ns_ = sim_.scheduler().now() + slow_delay_ms_ * kNsPerMs;
         // Delivered: its story ends here. Sending it on (a broker, an echo) is a new
         // message with an id of its own.
         out.trace_id = 0;
@@ -492,7 +492,7 @@ int SimNode::try_recv(int socket_id, Message& out) {
 bool SimNode::ready(int socket_id, short events) {
     SimSocket* socket = find_socket(socket_id);
     if (socket == nullptr) return false;
-    if ((events & node_poll::in) && busy_until_ms_ <= now_ms() && socket->socket->can_recv())
+    if ((events & node_poll::in) && busy_until_ns_ <= sim_.scheduler().now() && socket->socket->can_recv())
         return true;
     if ((events & node_poll::out) && socket->socket->can_send()) return true;
     return false;
@@ -510,13 +510,13 @@ void SimNode::wait_later(const WaitSpec& spec, std::coroutine_handle<> waiter) {
     waiter_ = std::make_unique<Waiter>();
     waiter_->spec = spec;
     waiter_->handle = waiter;
-    int64_t wake_ms = spec.deadline_ms;
-    if (busy_until_ms_ > now_ms() && !spec.items.empty())
-        wake_ms = wake_ms < 0 ? busy_until_ms_ : std::min(wake_ms, busy_until_ms_);
-    if (wake_ms >= 0) {
+    TimeNs wake_ns = spec.deadline_ms < 0 ? -1 : spec.deadline_ms * kNsPerMs;
+    if (busy_until_ns_ > sim_.scheduler().now() && !spec.items.empty())
+        wake_ns = wake_ns < 0 ? busy_until_ns_ : std::min(wake_ns, busy_until_ns_);
+    if (wake_ns >= 0) {
         const uint64_t incarnation = incarnation_;
         waiter_->deadline_event =
-            sim_.scheduler().at(std::max<TimeNs>(wake_ms * kNsPerMs, sim_.scheduler().now()),
+            sim_.scheduler().at(std::max<TimeNs>(wake_ns, sim_.scheduler().now()),
                                 [this, incarnation] {
                                     if (incarnation != incarnation_ || !waiter_) return;
                                     waiter_->deadline_event = 0;

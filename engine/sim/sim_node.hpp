@@ -122,7 +122,7 @@ private:
     bool paused_ = false;
     bool crashing_ = false;
     int64_t slow_delay_ms_ = 0;
-    int64_t busy_until_ms_ = 0;
+    TimeNs busy_until_ns_ = 0;  // slow consumer: still working on the last message
     std::vector<std::function<void()>> held_events_;
 
     // The program's one outstanding wait.

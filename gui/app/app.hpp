@@ -90,6 +90,7 @@ void draw_timeline(AppState& app);
 void draw_narration(AppState& app);
 void draw_event_log(AppState& app);
 void draw_sequence_chart(AppState& app);
+void draw_plots(AppState& app);
 void draw_inspector(AppState& app);
 void handle_keys(AppState& app);
 

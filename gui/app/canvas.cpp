@@ -56,10 +56,13 @@ ImVec2 box_exit(const NodeBox& b, ImVec2 to) {
 
 // Cut to `max` bytes (with "~"), control characters shown as '.'.
 std::string shorten(const std::string& text, size_t max) {
-    std::string out = text.size() <= max ? text : text.substr(0, max - 1) + "~";
-    for (char& c : out)
+    std::string squeezed;  // runs of blanks (padding) as one space
+    for (char c : text) {
         if (static_cast<unsigned char>(c) < 0x20) c = '.';
-    return out;
+        if (c == ' ' && !squeezed.empty() && squeezed.back() == ' ') continue;
+        squeezed += c;
+    }
+    return squeezed.size() <= max ? squeezed : squeezed.substr(0, max - 1) + "~";
 }
 
 enum class NodeLook { not_started, running, paused, crashed, exited };
@@ -401,9 +404,10 @@ void draw_topology(AppState& app) {
             if (pos.phase == FlightPhase::queued) {
                 const int k = queued_count[{f.from, f.to}]++;
                 if (k >= 8) continue;
-                if (k == 7)
-                    queued_end[{f.from, f.to}] = ImVec2(a.x + dx / len * 112 + side.x * 3,
-                                                        a.y + dy / len * 112 + side.y * 3);
+                if (k == 7)  // "+N queued" above the row, clear of the endpoint label below
+                    queued_end[{f.from, f.to}] =
+                        ImVec2(a.x + dx / len * 20 - side.x * 2,
+                               a.y + dy / len * 20 - std::fabs(side.y) * 2 - 26);
                 p = ImVec2(a.x + dx / len * (10 + 13.0f * (float)k) + side.x,
                            a.y + dy / len * (10 + 13.0f * (float)k) + side.y);
             } else {

@@ -591,6 +591,10 @@ void draw_app(AppState& app, float width, float height) {
                 draw_event_log(app);
                 ImGui::EndTabItem();
             }
+            if (ImGui::BeginTabItem("Plots")) {
+                draw_plots(app);
+                ImGui::EndTabItem();
+            }
             ImGui::EndTabBar();
         }
     }

@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 
 #include "gui/app/app.hpp"
@@ -123,6 +124,50 @@ void draw_sequence_chart(AppState& app) {
         }
     }
     dl->PopClipRect();
+}
+
+}  // namespace sculpin::gui
+
+namespace sculpin::gui {
+
+// Small plots over the run so far, from the trace: deliveries and drops per time bucket,
+// and messages in flight (sent + forked - delivered - dropped) at the end of each bucket.
+void draw_plots(AppState& app) {
+    const Controller& ctl = app.ctl;
+    const auto& events = ctl.events();
+    constexpr int kBuckets = 120;
+    const int64_t span = std::max<int64_t>(1, ctl.now());
+    std::vector<float> delivered(kBuckets, 0), dropped(kBuckets, 0), in_flight(kBuckets, 0);
+    int64_t flight = 0;
+    size_t next = 0;
+    for (int b = 0; b < kBuckets; ++b) {
+        const int64_t end = span * (b + 1) / kBuckets;
+        for (; next < ctl.events_until_now() && events[next].time_ns <= end; ++next) {
+            const auto& e = events[next];
+            if (e.kind == sim::TraceKind::send) ++flight;
+            if (e.kind == sim::TraceKind::fork) flight += e.value;
+            if (e.kind == sim::TraceKind::deliver) {
+                --flight;
+                ++delivered[static_cast<size_t>(b)];
+            }
+            if (e.kind == sim::TraceKind::drop) {
+                --flight;
+                ++dropped[static_cast<size_t>(b)];
+            }
+        }
+        in_flight[static_cast<size_t>(b)] = static_cast<float>(flight);
+    }
+    const float w = ImGui::GetContentRegionAvail().x;
+    const float h = std::max(
+        30.0f, (ImGui::GetContentRegionAvail().y - 3 * ImGui::GetTextLineHeightWithSpacing()) / 3);
+    const std::string bucket = format_time(span / kBuckets);
+    ImGui::Text("0 .. %s, buckets of %s", format_time(ctl.now()).c_str(), bucket.c_str());
+    ImGui::PlotHistogram("##delivered", delivered.data(), kBuckets, 0, "deliveries per bucket", 0,
+                         FLT_MAX, ImVec2(w, h));
+    ImGui::PlotHistogram("##dropped", dropped.data(), kBuckets, 0, "drops per bucket", 0, FLT_MAX,
+                         ImVec2(w, h));
+    ImGui::PlotLines("##inflight", in_flight.data(), kBuckets, 0,
+                     "messages in flight (queued or on the wire)", 0, FLT_MAX, ImVec2(w, h));
 }
 
 }  // namespace sculpin::gui
