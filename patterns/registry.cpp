@@ -1,11 +1,15 @@
 #include "patterns/registry.hpp"
 
+#include "patterns/async_server.hpp"
 #include "patterns/hello_world.hpp"
+#include "patterns/identity.hpp"
+#include "patterns/load_balancing_broker.hpp"
 #include "patterns/lazy_pirate.hpp"
 #include "patterns/divide_and_conquer.hpp"
 #include "patterns/high_water_marks.hpp"
 #include "patterns/node_coordination.hpp"
 #include "patterns/request_reply_broker.hpp"
+#include "patterns/router_workers.hpp"
 #include "patterns/weather.hpp"
 
 namespace sculpin::patterns {
@@ -131,6 +135,88 @@ const std::map<std::string, ProgramInfo>& programs() {
              {{"frontend", "endpoint for clients (tcp://*:5559)"},
               {"backend", "endpoint for workers (tcp://*:5560)"}},
              msgqueue});
+        // Chapter 3: the identity of a socket.
+        add({"identity-sink",
+             "identity.c",
+             "ROUTER sink: dumps every message it receives, envelope first (never replies)",
+             {{"bind", "endpoint to bind (tcp://*:5555)"},
+              {"messages", "stop after this many messages (-1: never)"}},
+             identity_sink});
+        add({"identity-client",
+             "identity.c",
+             "REQ client: sends one message, with or without its own routing id",
+             {{"connect", "sink endpoint (tcp://sink:5555)"},
+              {"identity", "routing id to set before connecting (none: the ROUTER makes one)"},
+              {"text", "the message (the book's, by identity)"}},
+             identity_client});
+        // Chapter 3: ROUTER broker and REQ or DEALER workers.
+        add({"rtreq-broker",
+             "rtreq.c",
+             "ROUTER broker: answers each worker \"Work harder\" for work_ms, then \"Fired!\"",
+             {{"bind", "endpoint to bind (tcp://*:5671)"},
+              {"workers", "workers to fire before exiting (10)"},
+              {"work_ms", "how long workers are encouraged (5000)"}},
+             rt_broker});
+        add({"rtdealer-broker",
+             "rtdealer.c",
+             "ROUTER broker: the same as rtreq-broker (it cannot tell REQ from DEALER workers)",
+             {{"bind", "endpoint to bind (tcp://*:5671)"},
+              {"workers", "workers to fire before exiting (10)"},
+              {"work_ms", "how long workers are encouraged (5000)"}},
+             rt_broker});
+        add({"rtreq-worker",
+             "rtreq.c",
+             "REQ worker: asks for work, works 1-500 ms, counts tasks until fired",
+             {{"connect", "broker endpoint (tcp://broker:5671)"}},
+             rtreq_worker});
+        add({"rtdealer-worker",
+             "rtdealer.c",
+             "DEALER worker: as rtreq-worker, adding and stripping the empty delimiter itself",
+             {{"connect", "broker endpoint (tcp://broker:5671)"}},
+             rtdealer_worker});
+        // Chapter 3: the load-balancing broker.
+        add({"lbbroker",
+             "lbbroker.c",
+             "ROUTER/ROUTER broker: queues ready workers, reads clients only while one is "
+             "free, sends each request to the least recently ready worker",
+             {{"frontend", "endpoint for clients (tcp://*:5672)"},
+              {"backend", "endpoint for workers (tcp://*:5673)"},
+              {"clients", "exit after this many replies (10)"}},
+             lbbroker});
+        add({"lbclient",
+             "lbbroker.c",
+             "REQ client: sends \"HELLO\", prints the reply, exits",
+             {{"connect", "broker frontend (tcp://broker:5672)"},
+              {"identity", "routing id (the node name)"}},
+             lbclient});
+        add({"lbworker",
+             "lbbroker.c",
+             "REQ worker: sends \"READY\", then answers each request with \"OK\"",
+             {{"connect", "broker backend (tcp://broker:5673)"},
+              {"identity", "routing id (the node name)"},
+              {"work_ms", "time spent on each request (0, as the book)"}},
+             lbworker});
+        // Chapter 3: the asynchronous client/server.
+        add({"asyncsrv-client",
+             "asyncsrv.c",
+             "DEALER client: sends \"request #n\" every second, polls for replies every 10 ms",
+             {{"connect", "server frontend (tcp://server:5570)"},
+              {"identity", "routing id (the node name)"},
+              {"requests", "number of requests (-1: for ever, as the book)"}},
+             asyncsrv_client});
+        add({"asyncsrv-server",
+             "asyncsrv.c",
+             "ROUTER frontend / DEALER backend proxy (the book's backend is inproc; tcp here)",
+             {{"frontend", "endpoint for clients (tcp://*:5570)"},
+              {"backend", "endpoint for workers (tcp://*:5571)"}},
+             asyncsrv_server});
+        add({"asyncsrv-worker",
+             "asyncsrv.c",
+             "DEALER worker: answers each request 0-4 times, each after a random sleep",
+             {{"connect", "server backend (tcp://server:5571)"},
+              {"max_replies", "replies per request are drawn from 0..max_replies (4)"},
+              {"max_sleep_ms", "sleep before each reply is drawn from 1..max_sleep_ms (1000)"}},
+             asyncsrv_worker});
         // Chapter 4: Lazy Pirate (client-side reliability).
         add({"lazy-pirate-client", "lpclient.c",
              "REQ client: polls for each reply with a timeout; on a timeout closes and reopens "

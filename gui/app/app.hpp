@@ -71,6 +71,7 @@ struct AppState {
     std::string screenshot_request;
 
     ImFont* mono = nullptr;
+    std::string tab_request;  // "sequence", "log" or "plots": select that tab once
 
     // The ledger up to now, for the inspector (advanced incrementally, rebuilt on rewind).
     sim::Ledger ledger_now;

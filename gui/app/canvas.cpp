@@ -342,8 +342,10 @@ void draw_topology(AppState& app) {
             if (last_in[i]) {
                 // Fit the line to the box's width: shorten the message, never the time.
                 for (size_t budget = 24; budget >= 4; budget -= 4) {
-                    text = "got " + shorten(last_in[i]->detail, budget) + " at " +
-                           format_time(last_in[i]->time_ns);
+                    text = "got " +
+                           (last_in[i]->detail.empty() ? std::string("(empty)")
+                                                       : shorten(last_in[i]->detail, budget)) +
+                           " at " + format_time(last_in[i]->time_ns);
                     if (ImGui::CalcTextSize(text.c_str()).x <= kBoxW) break;
                 }
             }

@@ -12,6 +12,7 @@
 #include <imgui_impl_opengl3.h>
 
 #include <CLI/CLI.hpp>
+#include <cfloat>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -74,6 +75,7 @@ int main(int argc, char** argv) {
     std::string screenshot;
     std::string layout_json;
     std::string select;
+    std::string tab;
     int width = 1600, height = 1000;
     cli.add_option(
         "scenario", scenario_name,
@@ -84,6 +86,8 @@ int main(int argc, char** argv) {
     cli.add_option("--layout-json", layout_json,
                    "with --screenshot: also write where each node box was drawn (for tests)");
     cli.add_option("--select", select, "select a node (NAME) or a message (#ID) for the inspector");
+    cli.add_option("--tab", tab, "the bottom panel's tab: sequence, log or plots")
+        ->check(CLI::IsMember({"sequence", "log", "plots"}));
     cli.add_option("--size", width, "window width (height follows at 16:10)")
         ->check(CLI::Range(800, 4000));
     CLI11_PARSE(cli, argc, argv);
@@ -155,6 +159,8 @@ int main(int argc, char** argv) {
         app.selected_node = select;
     }
 
+    app.tab_request = tab;
+
     int exit_code = 0;
     int frames = 0;
     auto last = std::chrono::steady_clock::now();
@@ -171,6 +177,8 @@ int main(int argc, char** argv) {
 
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
+        // A screenshot shows the state, not whatever the pointer happens to hover.
+        if (!screenshot.empty()) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
         ImGui::NewFrame();
         int fb_w = 0, fb_h = 0;
         glfwGetFramebufferSize(window, &fb_w, &fb_h);

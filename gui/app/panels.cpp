@@ -581,17 +581,23 @@ void draw_app(AppState& app, float width, float height) {
     if (ImGui::Begin("Time", nullptr, fixed)) draw_timeline(app);
     ImGui::End();
     place(0, top + canvas_h + timeline_h, left_w, log_h);
+    // A tab asked for (--tab) is selected once.
+    const std::string requested = app.tab_request;
+    app.tab_request.clear();
+    auto tab_flag = [&](const char* name) {
+        return requested == name ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None;
+    };
     if (ImGui::Begin("Events", nullptr, fixed)) {
         if (ImGui::BeginTabBar("bottom")) {
-            if (ImGui::BeginTabItem("Sequence chart")) {
+            if (ImGui::BeginTabItem("Sequence chart", nullptr, tab_flag("sequence"))) {
                 draw_sequence_chart(app);
                 ImGui::EndTabItem();
             }
-            if (ImGui::BeginTabItem("Event log")) {
+            if (ImGui::BeginTabItem("Event log", nullptr, tab_flag("log"))) {
                 draw_event_log(app);
                 ImGui::EndTabItem();
             }
-            if (ImGui::BeginTabItem("Plots")) {
+            if (ImGui::BeginTabItem("Plots", nullptr, tab_flag("plots"))) {
                 draw_plots(app);
                 ImGui::EndTabItem();
             }
