@@ -13,7 +13,8 @@ namespace sculpin::cli {
 
 void add_node_command(CLI::App& app, NodeArgs& args) {
     args.command = app.add_subcommand(
-        "node", "Run one of the book's programs on real sockets (e.g. hwserver --bind tcp://*:5555).");
+        "node",
+        "Run one of the book's programs on real sockets (e.g. hwserver --bind tcp://*:5555).");
     args.command->add_option("PROGRAM", args.program, "program name (see --list)");
     args.command->add_flag("--list", args.list, "list the programs and their parameters");
     args.command->add_option("--bind", args.binds, "sets the program's 'bind' parameter")

@@ -15,6 +15,7 @@
 #include "cli/scenario_catalog.hpp"
 #include "patterns/checkers.hpp"
 #include "patterns/registry.hpp"
+#include "patterns/scenario_context.hpp"
 #include "runtime/real_node.hpp"
 #include "sim/perfetto_export.hpp"
 #include "sim/scenario_runner.hpp"
@@ -93,7 +94,8 @@ int run_real(const sim::Scenario& scenario, int64_t duration_ms, bool quiet) {
 }  // namespace
 
 void add_run_commands(CLI::App& app, RunArgs& run, ListArgs& list) {
-    list.command = app.add_subcommand("list", "List the built-in scenarios, by chapter of the book.");
+    list.command =
+        app.add_subcommand("list", "List the built-in scenarios, by chapter of the book.");
 
     run.command = app.add_subcommand(
         "run", "Run a scenario on the simulator: narration, expectations, trace hash.");
@@ -105,8 +107,9 @@ void add_run_commands(CLI::App& app, RunArgs& run, ListArgs& list) {
                             "scenario's duration)");
     run.command->add_option("--trace", run.trace_path, "write the trace as JSON Lines to FILE")
         ->type_name("FILE");
-    run.command->add_option("--perfetto", run.perfetto_path,
-                            "write a Chrome/Perfetto trace (open it at ui.perfetto.dev)")
+    run.command
+        ->add_option("--perfetto", run.perfetto_path,
+                     "write a Chrome/Perfetto trace (open it at ui.perfetto.dev)")
         ->type_name("FILE");
     run.command->add_flag("--quiet", run.quiet, "print only the expectations and the hash");
     run.command->add_flag("--real", run.real,
@@ -117,15 +120,7 @@ void add_run_commands(CLI::App& app, RunArgs& run, ListArgs& list) {
 }
 
 sim::LoadContext load_context() {
-    sim::LoadContext ctx;
-    for (const auto& [name, info] : patterns::programs()) {
-        ctx.programs.insert(name);
-        std::set<std::string> params;
-        for (const auto& [param, doc] : info.params) params.insert(param);
-        ctx.program_params[name] = params;
-    }
-    for (const auto& [name, checker] : patterns::checkers()) ctx.checkers.insert(name);
-    return ctx;
+    return patterns::load_context();
 }
 
 int run_list(const ListArgs&) {
@@ -166,10 +161,7 @@ int run_scenario(const RunArgs& args) {
     }
     if (args.real) return run_real(*scenario, until_ms, args.quiet);
 
-    auto lookup = [](const std::string& name) -> sim::Program {
-        return patterns::find_program(name)->run;
-    };
-    sim::ScenarioRun run(*scenario, lookup,
+    sim::ScenarioRun run(*scenario, patterns::program_lookup(),
                          args.seed ? std::optional<uint64_t>(*args.seed) : std::nullopt);
     std::unique_ptr<sim::JsonlTraceWriter> writer;
     if (!args.trace_path.empty()) {
@@ -184,7 +176,8 @@ int run_scenario(const RunArgs& args) {
     if (!args.quiet) std::cout << sim::narration_header(run.scenario()) << "\n";
     const auto wall_start = std::chrono::steady_clock::now();
     run.run_until(until_ms * sim::kNsPerMs);
-    const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    const double wall_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     const auto& events = run.simulation().trace().events();
     if (!args.quiet) {
         for (const auto& [time_ns, text] : sim::narrate(run.scenario(), events))
@@ -198,8 +191,8 @@ int run_scenario(const RunArgs& args) {
             return kExitBadInput;
         }
     }
-    const auto results = sim::evaluate_expectations(run.scenario(), events, run.final_state(),
-                                                    patterns::checkers());
+    const auto results =
+        sim::evaluate_expectations(run.scenario(), events, run.final_state(), patterns::checkers());
     bool all_passed = true;
     std::cout << "Expectations:\n";
     for (const auto& result : results) {

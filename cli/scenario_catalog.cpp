@@ -1,9 +1,9 @@
 #include "cli/scenario_catalog.hpp"
 
+#include <unistd.h>
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <unistd.h>
 
 namespace sculpin::cli {
 
@@ -69,15 +69,24 @@ std::optional<sim::Scenario> find_scenario(const std::string& name_or_path,
 
 const char* chapter_title(int chapter) {
     switch (chapter) {
-        case 1: return "Basics";
-        case 2: return "Sockets and Patterns";
-        case 3: return "Advanced Request-Reply Patterns";
-        case 4: return "Reliable Request-Reply Patterns";
-        case 5: return "Advanced Pub-Sub Patterns";
-        case 6: return "The ZeroMQ Community";
-        case 7: return "Advanced Architecture using ZeroMQ";
-        case 8: return "A Framework for Distributed Computing";
-        default: return "";
+        case 1:
+            return "Basics";
+        case 2:
+            return "Sockets and Patterns";
+        case 3:
+            return "Advanced Request-Reply Patterns";
+        case 4:
+            return "Reliable Request-Reply Patterns";
+        case 5:
+            return "Advanced Pub-Sub Patterns";
+        case 6:
+            return "The ZeroMQ Community";
+        case 7:
+            return "Advanced Architecture using ZeroMQ";
+        case 8:
+            return "A Framework for Distributed Computing";
+        default:
+            return "";
     }
 }
 

@@ -4,9 +4,15 @@
 
 namespace sculpin {
 
-int Sock::bind(const std::string& endpoint) { return runtime_->bind(id_, endpoint); }
-int Sock::connect(const std::string& endpoint) { return runtime_->connect(id_, endpoint); }
-int Sock::disconnect(const std::string& endpoint) { return runtime_->disconnect(id_, endpoint); }
+int Sock::bind(const std::string& endpoint) {
+    return runtime_->bind(id_, endpoint);
+}
+int Sock::connect(const std::string& endpoint) {
+    return runtime_->connect(id_, endpoint);
+}
+int Sock::disconnect(const std::string& endpoint) {
+    return runtime_->disconnect(id_, endpoint);
+}
 int Sock::set(int option, int value) {
     return runtime_->set_option(id_, option, &value, sizeof(value));
 }
@@ -32,7 +38,9 @@ int64_t Params::get_int(const std::string& key, int64_t fallback) const {
     return ec == std::errc() && ptr == text.data() + text.size() ? value : fallback;
 }
 
-Sock Node::socket(SocketType type) { return Sock(&runtime_, runtime_.open_socket(type), type); }
+Sock Node::socket(SocketType type) {
+    return Sock(&runtime_, runtime_.open_socket(type), type);
+}
 
 Task<int> Node::send(Sock sock, Message msg) {
     int timeout_ms = -1;

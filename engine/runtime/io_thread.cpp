@@ -233,19 +233,18 @@ void IoThread::connect_finished(Connecter& connecter, int64_t now_ms) {
     }
     monitor(connecter.link.socket, {monitor_event::connected, fd, connecter.endpoint_text, {}});
     // May end (and erase the connecter) at once: do not touch `connecter` afterwards.
-    start_session(fd, connecter.link, connecter.endpoint_text, connecter.endpoint_text,
-                  &connecter, now_ms);
+    start_session(fd, connecter.link, connecter.endpoint_text, connecter.endpoint_text, &connecter,
+                  now_ms);
 }
 
 // --- sessions -------------------------------------------------------------------------
 
 void IoThread::start_session(int fd, const SocketLink& link, std::string peer_address,
-                                 std::string endpoint, Connecter* connecter, int64_t now_ms) {
+                             std::string endpoint, Connecter* connecter, int64_t now_ms) {
     const uint64_t id = next_id_++;
     auto entry = std::make_unique<SessionEntry>();
-    entry->session =
-        std::make_unique<StreamSession>(std::make_unique<FdStream>(fd), codec_config(link),
-                                        std::move(peer_address), *this, id);
+    entry->session = std::make_unique<StreamSession>(
+        std::make_unique<FdStream>(fd), codec_config(link), std::move(peer_address), *this, id);
     entry->fd = fd;
     entry->link = link;
     entry->endpoint = std::move(endpoint);

@@ -82,7 +82,7 @@ private:
     void connect_finished(Connecter& connecter, int64_t now_ms);
     void accept_all(Listener& listener, int64_t now_ms);
     void start_session(int fd, const SocketLink& link, std::string peer_address,
-                           std::string endpoint, Connecter* connecter, int64_t now_ms);
+                       std::string endpoint, Connecter* connecter, int64_t now_ms);
     void run_session(SessionEntry& entry, StreamSession::Status status, int64_t now_ms);
     void end_session(uint64_t session_id, int64_t now_ms);
     void run_timers(int64_t now_ms);

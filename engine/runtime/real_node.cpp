@@ -104,7 +104,8 @@ bool RealNode::wait_now(const WaitSpec& spec) {
         items.push_back({socket, -1, events, 0});
     }
     const int timeout_ms =
-        spec.deadline_ms < 0 ? -1 : static_cast<int>(std::max<int64_t>(0, spec.deadline_ms - now_ms()));
+        spec.deadline_ms < 0 ? -1
+                             : static_cast<int>(std::max<int64_t>(0, spec.deadline_ms - now_ms()));
     if (items.empty()) {
         if (timeout_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(timeout_ms));
         return true;

@@ -14,8 +14,8 @@ namespace sculpin {
 
 class RealNode final : public NodeRuntime {
 public:
-    using LogFn = std::function<void(const std::string& node, int64_t time_ms,
-                                     std::string_view line)>;
+    using LogFn =
+        std::function<void(const std::string& node, int64_t time_ms, std::string_view line)>;
 
     RealNode(Context& context, std::string name, uint64_t seed, LogFn log);
     ~RealNode() override;

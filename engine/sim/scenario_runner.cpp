@@ -20,9 +20,9 @@ ScenarioRun::ScenarioRun(const Scenario& scenario, const ProgramLookup& programs
     if (seed) scenario_.seed = *seed;
     sim_->network().set_default_link(to_link(scenario_.network.defaults));
     for (const auto& link : scenario_.network.links) {
-        sim_->network().set_link(link.between[0], link.between[1],
-                                 to_link(scenario_.network.link_between(link.between[0],
-                                                                        link.between[1])));
+        sim_->network().set_link(
+            link.between[0], link.between[1],
+            to_link(scenario_.network.link_between(link.between[0], link.between[1])));
     }
     for (const auto& node : scenario_.nodes) {
         sim_->add_node(node.name, node.program, programs(node.program), Params(node.params),
@@ -56,7 +56,9 @@ void ScenarioRun::apply(const FaultSpec& fault, bool begin) {
                 sim.resume(fault.node);
             }
             break;
-        case FaultKind::slow: sim.slow(fault.node, begin ? fault.delay_ms : 0); break;
+        case FaultKind::slow:
+            sim.slow(fault.node, begin ? fault.delay_ms : 0);
+            break;
         case FaultKind::partition:
             if (begin) {
                 sim.partition(fault.between[0], fault.between[1], fault.one_way);
@@ -77,7 +79,9 @@ void ScenarioRun::apply(const FaultSpec& fault, bool begin) {
     }
 }
 
-void ScenarioRun::run_until(TimeNs time_ns) { sim_->run_until(std::min(time_ns, end_ns())); }
+void ScenarioRun::run_until(TimeNs time_ns) {
+    sim_->run_until(std::min(time_ns, end_ns()));
+}
 
 FinalState ScenarioRun::final_state() const {
     FinalState state;

@@ -62,7 +62,9 @@ TimeNs Scheduler::next_time() {
     return heap_.empty() ? kForever : heap_.front().time_ns;
 }
 
-bool Scheduler::empty() { return next_time() == kForever; }
+bool Scheduler::empty() {
+    return next_time() == kForever;
+}
 
 void Scheduler::run_until(TimeNs time_ns) {
     while (next_time() <= time_ns) step();

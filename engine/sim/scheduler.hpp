@@ -25,7 +25,9 @@ public:
     TimeNs now() const noexcept { return now_ns_; }
 
     EventId at(TimeNs time_ns, Action action);
-    EventId after(TimeNs delay_ns, Action action) { return at(now_ns_ + delay_ns, std::move(action)); }
+    EventId after(TimeNs delay_ns, Action action) {
+        return at(now_ns_ + delay_ns, std::move(action));
+    }
     // Cancelling an event that already ran (or was cancelled) is a no-op.
     void cancel(EventId id);
 
@@ -37,8 +39,8 @@ public:
     uint64_t run_until_quiet(TimeNs limit_ns = kForever);
 
     // Time of the next pending event, or kForever.
-    TimeNs next_time() ;
-    bool empty() ;
+    TimeNs next_time();
+    bool empty();
     uint64_t events_run() const noexcept { return events_run_; }
     size_t pending() const noexcept { return heap_.size() - cancelled_.size(); }
 

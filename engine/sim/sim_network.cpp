@@ -134,9 +134,8 @@ public:
     size_t messages_on_wire() const {
         size_t count = 0;
         for (const Direction& d : dir_)
-            count += static_cast<size_t>(
-                std::count_if(d.message_ids.begin(), d.message_ids.end(),
-                              [](uint64_t id) { return id != 0; }));
+            count += static_cast<size_t>(std::count_if(d.message_ids.begin(), d.message_ids.end(),
+                                                       [](uint64_t id) { return id != 0; }));
         return count;
     }
 
@@ -149,11 +148,10 @@ private:
         Scheduler& clock = network_.scheduler();
         const LinkConfig link = network_.link(hosts_[side], hosts_[1 - side]);
         const TimeNs now = clock.now();
-        const TimeNs transmit_ns =
-            link.bandwidth_bytes_per_s > 0
-                ? static_cast<TimeNs>(segment.bytes.size()) * kNsPerSecond /
-                      link.bandwidth_bytes_per_s
-                : 0;
+        const TimeNs transmit_ns = link.bandwidth_bytes_per_s > 0
+                                       ? static_cast<TimeNs>(segment.bytes.size()) * kNsPerSecond /
+                                             link.bandwidth_bytes_per_s
+                                       : 0;
         const TimeNs departs = std::max(now, d.link_free_at_ns) + transmit_ns;
         d.link_free_at_ns = departs;
         TimeNs jitter = 0;
@@ -225,23 +223,38 @@ private:
 SimStream::SimStream(std::shared_ptr<SimConnection> connection, int side)
     : connection_(std::move(connection)), side_(side) {}
 
-SimStream::~SimStream() { connection_->close_side(side_); }
+SimStream::~SimStream() {
+    connection_->close_side(side_);
+}
 
-IoResult SimStream::read(std::span<uint8_t> into) { return connection_->read(side_, into); }
+IoResult SimStream::read(std::span<uint8_t> into) {
+    return connection_->read(side_, into);
+}
 IoResult SimStream::write(const wire::OutputSlice* slices, size_t count) {
     return connection_->write(side_, slices, count);
 }
 void SimStream::message_encoded(uint64_t trace_id) {
     connection_->message_encoded(side_, trace_id);
 }
-uint64_t SimStream::message_decoded() { return connection_->message_decoded(side_); }
-void SimStream::set_callbacks(std::function<void()> on_readable, std::function<void()> on_writable) {
+uint64_t SimStream::message_decoded() {
+    return connection_->message_decoded(side_);
+}
+void SimStream::set_callbacks(std::function<void()> on_readable,
+                              std::function<void()> on_writable) {
     connection_->set_callbacks(side_, std::move(on_readable), std::move(on_writable));
 }
-void SimStream::reset(const std::string& reason) { connection_->reset_side(side_, reason); }
-const std::string& SimStream::local_host() const { return connection_->host(side_); }
-const std::string& SimStream::remote_host() const { return connection_->host(1 - side_); }
-uint64_t SimStream::connection_id() const { return connection_->id(); }
+void SimStream::reset(const std::string& reason) {
+    connection_->reset_side(side_, reason);
+}
+const std::string& SimStream::local_host() const {
+    return connection_->host(side_);
+}
+const std::string& SimStream::remote_host() const {
+    return connection_->host(1 - side_);
+}
+uint64_t SimStream::connection_id() const {
+    return connection_->id();
+}
 
 // --- SimNetwork ----------------------------------------------------------------------------
 
@@ -261,14 +274,15 @@ bool SimNetwork::listen(const std::string& host, int port, AcceptFn accept) {
     return listeners_.emplace(std::make_pair(host, port), std::move(accept)).second;
 }
 
-void SimNetwork::unlisten(const std::string& host, int port) { listeners_.erase({host, port}); }
+void SimNetwork::unlisten(const std::string& host, int port) {
+    listeners_.erase({host, port});
+}
 
 bool SimNetwork::listening(const std::string& host, int port) const {
     return listeners_.count({host, port}) != 0;
 }
 
-void SimNetwork::connect(const std::string& from, const std::string& to, int port,
-                         ConnectFn done) {
+void SimNetwork::connect(const std::string& from, const std::string& to, int port, ConnectFn done) {
     const TimeNs there = link(from, to).latency_ns;
     const TimeNs back = link(to, from).latency_ns;
     // The SYN travels; what it finds decides the outcome one round trip later.
@@ -288,7 +302,9 @@ void SimNetwork::connect(const std::string& from, const std::string& to, int por
     });
 }
 
-void SimNetwork::hold(const std::string& from, const std::string& to) { held_.insert({from, to}); }
+void SimNetwork::hold(const std::string& from, const std::string& to) {
+    held_.insert({from, to});
+}
 
 void SimNetwork::release(const std::string& from, const std::string& to) {
     if (held_.erase({from, to}) == 0 || partitioned_.count({from, to}) != 0) return;

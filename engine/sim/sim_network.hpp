@@ -24,8 +24,8 @@
 namespace sculpin::sim {
 
 struct LinkConfig {
-    TimeNs latency_ns = 100'000;            // one way
-    TimeNs jitter_ns = 0;                   // uniform extra delay in [0, jitter]
+    TimeNs latency_ns = 100'000;                    // one way
+    TimeNs jitter_ns = 0;                           // uniform extra delay in [0, jitter]
     int64_t bandwidth_bytes_per_s = 1'250'000'000;  // 10 Gbit/s
 };
 
@@ -61,8 +61,8 @@ public:
     // Told about every message that a dying connection takes with it.
     using LostMessageFn = std::function<void(uint64_t trace_id, const std::string& reason)>;
     // Told about every byte segment delivered (the trace's "wire" events).
-    using WireFn = std::function<void(const std::string& from, const std::string& to,
-                                      size_t bytes)>;
+    using WireFn =
+        std::function<void(const std::string& from, const std::string& to, size_t bytes)>;
     using AcceptFn = std::function<void(std::unique_ptr<SimStream> stream)>;
     using ConnectFn = std::function<void(std::unique_ptr<SimStream> stream, int error)>;
 

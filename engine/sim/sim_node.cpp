@@ -10,7 +10,9 @@
 namespace sculpin::sim {
 
 namespace {
-uint64_t capacity(int hwm) { return hwm <= 0 ? 0 : static_cast<uint64_t>(hwm); }
+uint64_t capacity(int hwm) {
+    return hwm <= 0 ? 0 : static_cast<uint64_t>(hwm);
+}
 uint64_t inproc_capacity(int sndhwm, int rcvhwm) {
     if (sndhwm <= 0 || rcvhwm <= 0) return 0;
     return static_cast<uint64_t>(sndhwm) + static_cast<uint64_t>(rcvhwm);
@@ -133,7 +135,9 @@ void SimNode::trace(TraceKind kind, int socket, uint64_t message, std::string pe
     }
 }
 
-int64_t SimNode::now_ms() { return sim_.scheduler().now() / kNsPerMs; }
+int64_t SimNode::now_ms() {
+    return sim_.scheduler().now() / kNsPerMs;
+}
 
 SimNode::SimSocket* SimNode::find_socket(int socket_id) {
     auto it = sockets_.find(socket_id);
@@ -261,7 +265,8 @@ int SimNode::open_socket(SocketType type) {
     socket->socket->set_subscription_hook(
         [this, id](std::string_view topic, bool subscribe, const PipeEnd& from) {
             // The peer's name: a node for tcp, this node for inproc.
-            const std::string peer = from.peer_info.address == "inproc" ? name_ : from.peer_info.address;
+            const std::string peer =
+                from.peer_info.address == "inproc" ? name_ : from.peer_info.address;
             trace(TraceKind::subscribed, id, 0, peer,
                   (subscribe ? "subscribe " : "cancel ") + printable_topic(topic));
         });
@@ -301,18 +306,19 @@ void SimNode::close_socket(int socket_id) {
     if (linger_ms >= 0) {
         // LINGER: whatever is still queued after this long is thrown away.
         const uint64_t incarnation = incarnation_;
-        sim_.scheduler().after(static_cast<TimeNs>(linger_ms) * kNsPerMs, [this, socket_id,
-                                                                            incarnation] {
-            if (incarnation != incarnation_) return;
-            std::vector<uint64_t> doomed;
-            for (const auto& [id, entry] : sessions_)
-                if (entry->socket_id == socket_id) doomed.push_back(id);
-            for (uint64_t id : doomed) end_session(id, "linger");
-            std::vector<uint64_t> connecters;
-            for (const auto& [id, connecter] : connecters_)
-                if (connecter->socket_id == socket_id) connecters.push_back(id);
-            for (uint64_t id : connecters) remove_connecter(id, "linger");
-        });
+        sim_.scheduler().after(static_cast<TimeNs>(linger_ms) * kNsPerMs,
+                               [this, socket_id, incarnation] {
+                                   if (incarnation != incarnation_) return;
+                                   std::vector<uint64_t> doomed;
+                                   for (const auto& [id, entry] : sessions_)
+                                       if (entry->socket_id == socket_id) doomed.push_back(id);
+                                   for (uint64_t id : doomed) end_session(id, "linger");
+                                   std::vector<uint64_t> connecters;
+                                   for (const auto& [id, connecter] : connecters_)
+                                       if (connecter->socket_id == socket_id)
+                                           connecters.push_back(id);
+                                   for (uint64_t id : connecters) remove_connecter(id, "linger");
+                               });
     }
     trace(TraceKind::socket_close, socket_id, 0, "", "");
     for (auto it = socket_of_pipe_.begin(); it != socket_of_pipe_.end();) {
@@ -351,7 +357,8 @@ int SimNode::bind(int socket_id, const std::string& text) {
         }
         const uint64_t listener_id = next_object_id_++;
         const bool ok = sim_.network().listen(
-            name_, ep->port, [this, socket_id, listener_id, text](std::unique_ptr<SimStream> stream) {
+            name_, ep->port,
+            [this, socket_id, listener_id, text](std::unique_ptr<SimStream> stream) {
                 if (!alive_) return;
                 if (listeners_.count(listener_id) == 0) return;  // unbound meanwhile
                 start_session(std::move(stream), socket_id, 0, text);
@@ -390,9 +397,8 @@ int SimNode::connect(int socket_id, const std::string& text) {
         }
         SimSocket* binder = find_socket(bound->second);
         const SocketOptions& b = binder->socket->options();
-        auto [to_binder, to_connecter] =
-            make_pipe(inproc_capacity(options.sndhwm, b.rcvhwm),
-                      inproc_capacity(b.sndhwm, options.rcvhwm));
+        auto [to_binder, to_connecter] = make_pipe(inproc_capacity(options.sndhwm, b.rcvhwm),
+                                                   inproc_capacity(b.sndhwm, options.rcvhwm));
         to_binder->peer_info = {binder->socket->type(), b.routing_id, "inproc"};
         to_connecter->peer_info = {socket->socket->type(), options.routing_id, "inproc"};
         all_pipes_.push_back(to_binder);
@@ -476,7 +482,8 @@ int SimNode::try_send(int socket_id, Message& msg) {
 int SimNode::try_recv(int socket_id, Message& out) {
     SimSocket* socket = find_socket(socket_id);
     if (socket == nullptr) return ENOTSOCK;
-    if (busy_until_ns_ > sim_.scheduler().now()) return EAGAIN;  // still working on the previous one
+    if (busy_until_ns_ > sim_.scheduler().now())
+        return EAGAIN;  // still working on the previous one
     const int rc = socket->socket->recv(out);
     if (rc == 0) {
         trace(TraceKind::deliver, socket_id, out.trace_id, "", preview(out),
@@ -492,7 +499,8 @@ int SimNode::try_recv(int socket_id, Message& out) {
 bool SimNode::ready(int socket_id, short events) {
     SimSocket* socket = find_socket(socket_id);
     if (socket == nullptr) return false;
-    if ((events & node_poll::in) && busy_until_ns_ <= sim_.scheduler().now() && socket->socket->can_recv())
+    if ((events & node_poll::in) && busy_until_ns_ <= sim_.scheduler().now() &&
+        socket->socket->can_recv())
         return true;
     if ((events & node_poll::out) && socket->socket->can_send()) return true;
     return false;
@@ -515,13 +523,12 @@ void SimNode::wait_later(const WaitSpec& spec, std::coroutine_handle<> waiter) {
         wake_ns = wake_ns < 0 ? busy_until_ns_ : std::min(wake_ns, busy_until_ns_);
     if (wake_ns >= 0) {
         const uint64_t incarnation = incarnation_;
-        waiter_->deadline_event =
-            sim_.scheduler().at(std::max<TimeNs>(wake_ns, sim_.scheduler().now()),
-                                [this, incarnation] {
-                                    if (incarnation != incarnation_ || !waiter_) return;
-                                    waiter_->deadline_event = 0;
-                                    post([this] { resume_waiter(); });
-                                });
+        waiter_->deadline_event = sim_.scheduler().at(
+            std::max<TimeNs>(wake_ns, sim_.scheduler().now()), [this, incarnation] {
+                if (incarnation != incarnation_ || !waiter_) return;
+                waiter_->deadline_event = 0;
+                post([this] { resume_waiter(); });
+            });
     }
 }
 
@@ -546,7 +553,9 @@ void SimNode::after_socket_event() {
     });
 }
 
-void SimNode::log(std::string_view line) { trace(TraceKind::log, 0, 0, "", std::string(line)); }
+void SimNode::log(std::string_view line) {
+    trace(TraceKind::log, 0, 0, "", std::string(line));
+}
 
 void SimNode::mark(std::string_view what, std::string_view detail) {
     std::string text(what);
@@ -635,13 +644,13 @@ void SimNode::start_connect(uint64_t connecter_id) {
                 }
                 const int ivl = c.current_ivl_ms;
                 SimSocket* socket = find_socket(c.socket_id);
-                const int max = socket != nullptr ? socket->socket->options().reconnect_ivl_max_ms : 0;
+                const int max =
+                    socket != nullptr ? socket->socket->options().reconnect_ivl_max_ms : 0;
                 if (max > ivl) c.current_ivl_ms = std::min(ivl * 2, max);
                 c.retry_event = sim_.scheduler().after(
                     static_cast<TimeNs>(ivl) * kNsPerMs, [this, incarnation, connecter_id] {
-                        if (incarnation == incarnation_) post([this, connecter_id] {
-                            start_connect(connecter_id);
-                        });
+                        if (incarnation == incarnation_)
+                            post([this, connecter_id] { start_connect(connecter_id); });
                     });
                 return;
             }
@@ -649,8 +658,8 @@ void SimNode::start_connect(uint64_t connecter_id) {
         });
 }
 
-void SimNode::start_session(std::unique_ptr<SimStream> stream, int socket_id,
-                            uint64_t connecter_id, std::string endpoint) {
+void SimNode::start_session(std::unique_ptr<SimStream> stream, int socket_id, uint64_t connecter_id,
+                            std::string endpoint) {
     SimSocket* socket = find_socket(socket_id);
     if (socket == nullptr) return;  // closed meanwhile: the stream closes as it goes
     const uint64_t id = next_object_id_++;
@@ -804,14 +813,16 @@ void SimNode::end_session(uint64_t session_id, const std::string& lost_reason) {
     trace(TraceKind::disconnected, entry->socket_id, 0, entry->peer_host, why);
     const std::string drop_reason = lost_reason == "crash" ? "crash" : "disconnected";
     session.discard_undelivered([&](const Message& msg) {
-        if (msg.trace_id != 0) trace(TraceKind::drop, entry->socket_id, msg.trace_id, "", drop_reason);
+        if (msg.trace_id != 0)
+            trace(TraceKind::drop, entry->socket_id, msg.trace_id, "", drop_reason);
     });
     std::shared_ptr<PipeEnd> pipe = session.pipe();
     if (pipe) session_of_pipe_.erase(pipe->id());
     if (pipe && pipe->peer_closed()) {
         // The socket is gone: what the session already put in the pipe for it is lost.
         pipe->drain_outbound_unread([&](const Message& msg) {
-            if (msg.trace_id != 0) trace(TraceKind::drop, entry->socket_id, msg.trace_id, "", "closed");
+            if (msg.trace_id != 0)
+                trace(TraceKind::drop, entry->socket_id, msg.trace_id, "", "closed");
         });
     }
     if (lost_reason == "crash" || lost_reason == "linger") {
@@ -841,10 +852,12 @@ void SimNode::end_session(uint64_t session_id, const std::string& lost_reason) {
     if (connecter.current_ivl_ms < 0) return;
     const uint64_t incarnation = incarnation_;
     const uint64_t connecter_id = connecter.id;
-    connecter.retry_event = sim_.scheduler().after(
-        static_cast<TimeNs>(connecter.current_ivl_ms) * kNsPerMs, [this, incarnation, connecter_id] {
-            if (incarnation == incarnation_) post([this, connecter_id] { start_connect(connecter_id); });
-        });
+    connecter.retry_event =
+        sim_.scheduler().after(static_cast<TimeNs>(connecter.current_ivl_ms) * kNsPerMs,
+                               [this, incarnation, connecter_id] {
+                                   if (incarnation == incarnation_)
+                                       post([this, connecter_id] { start_connect(connecter_id); });
+                               });
 }
 
 void SimNode::remove_connecter(uint64_t connecter_id, const char* drop_reason) {
@@ -856,7 +869,8 @@ void SimNode::remove_connecter(uint64_t connecter_id, const char* drop_reason) {
         // Messages that never left the node go with it.
         Message msg;
         while (connecter.pipe->read(msg))
-            if (msg.trace_id != 0) trace(TraceKind::drop, connecter.socket_id, msg.trace_id, "", drop_reason);
+            if (msg.trace_id != 0)
+                trace(TraceKind::drop, connecter.socket_id, msg.trace_id, "", drop_reason);
         session_of_pipe_.erase(connecter.pipe->id());
         connecter.pipe->close();
     }

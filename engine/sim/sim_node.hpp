@@ -142,7 +142,7 @@ private:
     std::map<uint64_t, std::unique_ptr<Listener>> listeners_;
     std::map<uint64_t, std::unique_ptr<Connecter>> connecters_;
     std::map<uint64_t, std::unique_ptr<SessionEntry>> sessions_;
-    std::map<std::string, int> inproc_bound_;  // name -> socket id
+    std::map<std::string, int> inproc_bound_;        // name -> socket id
     std::vector<std::weak_ptr<PipeEnd>> all_pipes_;  // one end of every pipe made here
     // Events produced inside a socket call are traced after the call's own event.
     bool deferring_ = false;

@@ -55,7 +55,9 @@ SimNode* Simulation::node(const std::string& name) {
     return it == nodes_.end() ? nullptr : it->second.get();
 }
 
-void Simulation::record(TraceEvent event) { trace_.record(std::move(event)); }
+void Simulation::record(TraceEvent event) {
+    trace_.record(std::move(event));
+}
 
 void Simulation::fault(const std::string& what, const std::string& node, const std::string& peer,
                        bool begin) {
@@ -139,7 +141,8 @@ uint64_t Simulation::random_draws() const {
 
 int64_t Simulation::observed_in_flight() const {
     int64_t total = static_cast<int64_t>(network_.messages_on_wire());
-    for (const auto& [name, node] : nodes_) total += static_cast<int64_t>(node->traced_messages_held());
+    for (const auto& [name, node] : nodes_)
+        total += static_cast<int64_t>(node->traced_messages_held());
     return total;
 }
 

@@ -12,28 +12,28 @@
 namespace sculpin::sim {
 
 enum class TraceKind {
-    node_start,     // node: a program (re)started; detail: program name
-    node_exit,      // node: the program returned; detail: error text if it threw
-    node_crash,     // node: the process died (fault)
-    node_pause,     // node: frozen (fault)
-    node_resume,    // node: thawed
-    socket_open,    // node, socket; detail: socket type
-    socket_close,   // node, socket
-    bind,           // node, socket; peer: endpoint
-    connect,        // node, socket; peer: endpoint (the request, not the connection)
-    connected,      // node, socket; peer: other node; detail: endpoint  (stream up)
-    handshake,      // node, socket; peer: other node; detail: peer socket type
-    disconnected,   // node, socket; peer: other node; detail: reason
-    send,           // node, socket, message; detail: frames preview; value: size in bytes
-    wire,           // node (sender), peer (receiver); value: bytes; message: 0; detail: link
-    deliver,        // node, socket, message (a program received it); detail: frames preview
-    drop,           // node, socket, message; detail: reason (hwm, filtered, crash, ...)
-    fork,           // node, socket, message; value: extra copies made (PUB fan-out)
-    subscribed,     // node (publisher side), socket; peer: subscriber node; detail: topic
-    fault_begin,    // detail: fault description; node/peer: target
+    node_start,    // node: a program (re)started; detail: program name
+    node_exit,     // node: the program returned; detail: error text if it threw
+    node_crash,    // node: the process died (fault)
+    node_pause,    // node: frozen (fault)
+    node_resume,   // node: thawed
+    socket_open,   // node, socket; detail: socket type
+    socket_close,  // node, socket
+    bind,          // node, socket; peer: endpoint
+    connect,       // node, socket; peer: endpoint (the request, not the connection)
+    connected,     // node, socket; peer: other node; detail: endpoint  (stream up)
+    handshake,     // node, socket; peer: other node; detail: peer socket type
+    disconnected,  // node, socket; peer: other node; detail: reason
+    send,          // node, socket, message; detail: frames preview; value: size in bytes
+    wire,          // node (sender), peer (receiver); value: bytes; message: 0; detail: link
+    deliver,       // node, socket, message (a program received it); detail: frames preview
+    drop,          // node, socket, message; detail: reason (hwm, filtered, crash, ...)
+    fork,          // node, socket, message; value: extra copies made (PUB fan-out)
+    subscribed,    // node (publisher side), socket; peer: subscriber node; detail: topic
+    fault_begin,   // detail: fault description; node/peer: target
     fault_end,
-    log,            // node; detail: the line the program logged
-    mark,           // node; detail: "what: detail" as the program marked it (narration hooks)
+    log,   // node; detail: the line the program logged
+    mark,  // node; detail: "what: detail" as the program marked it (narration hooks)
 };
 
 std::string_view to_string(TraceKind kind);

@@ -13,7 +13,9 @@ namespace {
 constexpr size_t kMaxIovecs = 64;
 }
 
-FdStream::~FdStream() { net::close_fd(fd_); }
+FdStream::~FdStream() {
+    net::close_fd(fd_);
+}
 
 IoResult FdStream::read(std::span<uint8_t> into) {
     while (true) {

@@ -251,28 +251,14 @@ TEST(Layering, SansIoLayersUseNoThreadsClocksRandomnessOrOsSockets) {
     ASSERT_FALSE(root.empty()) << "SCULPIN_SOURCE_DIR is not set";
     ASSERT_TRUE(fs::is_directory(root / "engine")) << root << " has no engine/ folder";
 
-    std::vector<Finding> findings;
     int files_scanned = 0;
-    for (const char* layer : {"engine/core", "engine/wire", "engine/socket"}) {
-        const fs::path dir = root / layer;
-        if (!fs::is_directory(dir)) continue;
-        std::vector<fs::path> files;
-        for (const auto& entry : fs::recursive_directory_iterator(dir))
-            if (entry.is_regular_file() && is_source_file(entry.path()))
-                files.push_back(entry.path());
-        std::sort(files.begin(), files.end());
-        for (const fs::path& file : files) {
-            ++files_scanned;
-            const std::string relative = fs::relative(file, root).generic_string();
-            for (Finding& f : scan_source(relative, read_all(file))) findings.push_back(f);
-        }
-    }
+    const auto findings =
+        scan_folders(root, {"engine/core", "engine/wire", "engine/socket"}, &files_scanned);
     EXPECT_GT(files_scanned, 0) << "no sources found under " << root / "engine";
     EXPECT_TRUE(findings.empty()) << "the sans-I/O layers (engine/core, engine/wire, "
                                      "engine/socket) must not reach for the OS:\n"
                                   << describe(findings);
 }
-
 
 // DESIGN.md's determinism rules: the simulated runtime, the program API and the book's
 // programs get time, randomness and concurrency from the simulator, never from the OS.
@@ -280,7 +266,8 @@ TEST(Layering, SimulatedRuntimeAndProgramsUseNoWallClockThreadsOrEntropy) {
     const fs::path root = source_dir();
     ASSERT_FALSE(root.empty()) << "SCULPIN_SOURCE_DIR is not set";
     int files_scanned = 0;
-    const auto findings = scan_folders(root, {"engine/node", "engine/sim", "patterns"}, &files_scanned);
+    const auto findings =
+        scan_folders(root, {"engine/node", "engine/sim", "patterns"}, &files_scanned);
     EXPECT_GT(files_scanned, 0);
     EXPECT_TRUE(findings.empty()) << "the simulated runtime and the node programs must not use "
                                      "clocks, threads, entropy or OS sockets:\n"

@@ -16,49 +16,12 @@
 #include "patterns/request_reply_broker.hpp"
 #include "patterns/weather.hpp"
 #include "sim/simulation.hpp"
+#include "sim/trace_queries.hpp"
 
 namespace sculpin::sim {
 namespace {
 
-std::vector<const TraceEvent*> events(const Trace& trace, TraceKind kind,
-                                      const std::string& node = "") {
-    std::vector<const TraceEvent*> out;
-    for (const auto& e : trace.events())
-        if (e.kind == kind && (node.empty() || e.node == node)) out.push_back(&e);
-    return out;
-}
-
-size_t count(const Trace& trace, TraceKind kind, const std::string& node = "") {
-    return events(trace, kind, node).size();
-}
-
-// The log lines of a node that start with `prefix`.
-std::vector<std::string> logs(const Trace& trace, const std::string& node,
-                              const std::string& prefix) {
-    std::vector<std::string> out;
-    for (const auto* e : events(trace, TraceKind::log, node))
-        if (e->detail.rfind(prefix, 0) == 0) out.push_back(e->detail);
-    return out;
-}
-
-// The number in a log line "<prefix><number>...", or -1.
-int64_t logged_number(const Trace& trace, const std::string& node, const std::string& prefix) {
-    auto lines = logs(trace, node, prefix);
-    if (lines.size() != 1) return -1;
-    return std::atoll(lines[0].c_str() + prefix.size());
-}
-
-// sent + forked - delivered - dropped, checked never to go negative.
-int64_t ledger_in_flight(const Trace& trace) {
-    int64_t in_flight = 0;
-    for (const auto& e : trace.events()) {
-        if (e.kind == TraceKind::send) ++in_flight;
-        if (e.kind == TraceKind::fork) in_flight += e.value;
-        if (e.kind == TraceKind::deliver || e.kind == TraceKind::drop) --in_flight;
-        EXPECT_GE(in_flight, 0) << "more outcomes than messages at t=" << e.time_ns;
-    }
-    return in_flight;
-}
+using namespace sculpin::sim::testing;
 
 // --- Chapter 1: weather updates ----------------------------------------------------------
 

@@ -14,30 +14,12 @@
 #include "patterns/load_balancing_broker.hpp"
 #include "patterns/router_workers.hpp"
 #include "sim/simulation.hpp"
+#include "sim/trace_queries.hpp"
 
 namespace sculpin::sim {
 namespace {
 
-std::vector<const TraceEvent*> events(const Trace& trace, TraceKind kind,
-                                      const std::string& node = "") {
-    std::vector<const TraceEvent*> out;
-    for (const auto& e : trace.events())
-        if (e.kind == kind && (node.empty() || e.node == node)) out.push_back(&e);
-    return out;
-}
-
-size_t count(const Trace& trace, TraceKind kind, const std::string& node = "") {
-    return events(trace, kind, node).size();
-}
-
-// The log lines of a node that start with `prefix`.
-std::vector<std::string> logs(const Trace& trace, const std::string& node,
-                              const std::string& prefix) {
-    std::vector<std::string> out;
-    for (const auto* e : events(trace, TraceKind::log, node))
-        if (e->detail.rfind(prefix, 0) == 0) out.push_back(e->detail);
-    return out;
-}
+using namespace sculpin::sim::testing;
 
 std::string name(const char* prefix, size_t i) {
     return prefix + std::to_string(i + 1);

@@ -4,31 +4,12 @@
 #include "patterns/hello_world.hpp"
 #include "patterns/high_water_marks.hpp"
 #include "sim/simulation.hpp"
+#include "sim/trace_queries.hpp"
 
 namespace sculpin::sim {
 namespace {
 
-size_t count_between(const Trace& trace, TraceKind kind, const std::string& node, TimeNs from,
-                     TimeNs to) {
-    size_t n = 0;
-    for (const auto& e : trace.events())
-        if (e.kind == kind && e.node == node && e.time_ns >= from && e.time_ns < to) ++n;
-    return n;
-}
-
-size_t count(const Trace& trace, TraceKind kind, const std::string& node) {
-    return count_between(trace, kind, node, 0, kForever);
-}
-
-int64_t ledger_in_flight(const Trace& trace) {
-    int64_t in_flight = 0;
-    for (const auto& e : trace.events()) {
-        if (e.kind == TraceKind::send) ++in_flight;
-        if (e.kind == TraceKind::fork) in_flight += e.value;
-        if (e.kind == TraceKind::deliver || e.kind == TraceKind::drop) --in_flight;
-    }
-    return in_flight;
-}
+using namespace sculpin::sim::testing;
 
 void hello_world(Simulation& sim, int requests = 10) {
     Params server;
@@ -64,9 +45,9 @@ TEST(Faults, PausedConsumerStopsReceivingAndItsPeerBlocksThenEverythingArrives) 
     sim.scheduler().at(100 * kNsPerMs, [&] { sim.pause("puller"); });
     sim.scheduler().at(2100 * kNsPerMs, [&] { sim.resume("puller"); });
     sim.run_until(20 * kNsPerSecond);
-    EXPECT_EQ(count_between(sim.trace(), TraceKind::deliver, "puller", 100 * kNsPerMs,
-                            2100 * kNsPerMs),
-              0u)
+    EXPECT_EQ(
+        count_between(sim.trace(), TraceKind::deliver, "puller", 100 * kNsPerMs, 2100 * kNsPerMs),
+        0u)
         << "a frozen process receives nothing";
     EXPECT_EQ(count(sim.trace(), TraceKind::deliver, "puller"), 5000u);
     EXPECT_EQ(count(sim.trace(), TraceKind::drop, "pusher"), 0u) << "PUSH blocks, never drops";
@@ -84,12 +65,12 @@ TEST(Faults, PartitionHoldsTrafficAndHealingReleasesIt) {
     sim.scheduler().at(300 * kNsPerMs, [&] { sim.partition("client", "server", false); });
     sim.scheduler().at(2300 * kNsPerMs, [&] { sim.heal("client", "server", false); });
     sim.run_until(10 * kNsPerSecond);
-    EXPECT_EQ(count_between(sim.trace(), TraceKind::deliver, "client", 301 * kNsPerMs,
-                            2300 * kNsPerMs),
-              0u);
-    EXPECT_EQ(count_between(sim.trace(), TraceKind::deliver, "server", 301 * kNsPerMs,
-                            2300 * kNsPerMs),
-              0u);
+    EXPECT_EQ(
+        count_between(sim.trace(), TraceKind::deliver, "client", 301 * kNsPerMs, 2300 * kNsPerMs),
+        0u);
+    EXPECT_EQ(
+        count_between(sim.trace(), TraceKind::deliver, "server", 301 * kNsPerMs, 2300 * kNsPerMs),
+        0u);
     EXPECT_TRUE(sim.node("client")->exited()) << "the held bytes arrive after the heal";
     EXPECT_EQ(count(sim.trace(), TraceKind::deliver, "client"), 10u);
 }
@@ -101,12 +82,12 @@ TEST(Faults, OneWayPartitionBlocksOnlyOneDirection) {
     // the server, which answers into the void.
     sim.scheduler().at(250 * kNsPerMs, [&] { sim.partition("server", "client", true); });
     sim.run_until(3 * kNsPerSecond);
-    EXPECT_GE(count_between(sim.trace(), TraceKind::send, "server", 250 * kNsPerMs,
-                            3 * kNsPerSecond),
-              1u);
-    EXPECT_EQ(count_between(sim.trace(), TraceKind::deliver, "client", 251 * kNsPerMs,
-                            3 * kNsPerSecond),
-              0u);
+    EXPECT_GE(
+        count_between(sim.trace(), TraceKind::send, "server", 250 * kNsPerMs, 3 * kNsPerSecond),
+        1u);
+    EXPECT_EQ(
+        count_between(sim.trace(), TraceKind::deliver, "client", 251 * kNsPerMs, 3 * kNsPerSecond),
+        0u);
     EXPECT_FALSE(sim.node("client")->exited());
 }
 
@@ -117,13 +98,13 @@ TEST(Faults, ClogDeliversNothingThenEverythingAtOnce) {
     sim.scheduler().at(1005 * kNsPerMs, [&] { sim.unclog("pusher", "puller"); });
     sim.run_until(5 * kNsPerSecond);
     const size_t before = count_between(sim.trace(), TraceKind::deliver, "puller", 0, 5 * kNsPerMs);
-    const size_t during = count_between(sim.trace(), TraceKind::deliver, "puller", 7 * kNsPerMs,
-                                        1005 * kNsPerMs);
+    const size_t during =
+        count_between(sim.trace(), TraceKind::deliver, "puller", 7 * kNsPerMs, 1005 * kNsPerMs);
     EXPECT_EQ(during, 0u);
     EXPECT_EQ(count(sim.trace(), TraceKind::deliver, "puller"), 300u);
     // What queued up arrives in a burst right after the unclog.
-    const size_t burst = count_between(sim.trace(), TraceKind::deliver, "puller", 1005 * kNsPerMs,
-                                       1010 * kNsPerMs);
+    const size_t burst =
+        count_between(sim.trace(), TraceKind::deliver, "puller", 1005 * kNsPerMs, 1010 * kNsPerMs);
     EXPECT_GT(burst, before);
 }
 

@@ -8,6 +8,7 @@
 
 #include "patterns/checkers.hpp"
 #include "patterns/registry.hpp"
+#include "patterns/scenario_context.hpp"
 #include "sim/scenario_runner.hpp"
 
 namespace sculpin::sim {
@@ -21,13 +22,7 @@ std::string scenario_folder() {
 }
 
 LoadContext context() {
-    LoadContext ctx;
-    for (const auto& [name, info] : patterns::programs()) {
-        ctx.programs.insert(name);
-        for (const auto& [param, doc] : info.params) ctx.program_params[name].insert(param);
-    }
-    for (const auto& [name, checker] : patterns::checkers()) ctx.checkers.insert(name);
-    return ctx;
+    return patterns::load_context();
 }
 
 std::vector<std::string> scenario_files() {
@@ -47,8 +42,7 @@ struct Outcome {
 };
 
 Outcome run(const Scenario& scenario, std::optional<uint64_t> seed) {
-    ScenarioRun run(scenario, [](const std::string& name) { return patterns::find_program(name)->run; },
-                    seed);
+    ScenarioRun run(scenario, patterns::program_lookup(), seed);
     run.run_to_end();
     Outcome outcome;
     outcome.hash = run.simulation().trace().hash().hex();

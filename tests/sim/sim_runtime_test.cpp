@@ -3,33 +3,18 @@
 
 #include "patterns/hello_world.hpp"
 #include "sim/simulation.hpp"
+#include "sim/trace_queries.hpp"
 
 namespace sculpin::sim {
 namespace {
 
-size_t count(const Trace& trace, TraceKind kind, const std::string& node = "") {
-    size_t n = 0;
-    for (const auto& e : trace.events())
-        if (e.kind == kind && (node.empty() || e.node == node)) ++n;
-    return n;
-}
+using namespace sculpin::sim::testing;
 
 std::vector<const TraceEvent*> logs(const Trace& trace, const std::string& node) {
     std::vector<const TraceEvent*> out;
     for (const auto& e : trace.events())
         if (e.kind == TraceKind::log && e.node == node) out.push_back(&e);
     return out;
-}
-
-int64_t ledger_in_flight(const Trace& trace) {
-    int64_t in_flight = 0;
-    for (const auto& e : trace.events()) {
-        if (e.kind == TraceKind::send) ++in_flight;
-        if (e.kind == TraceKind::fork) in_flight += e.value;
-        if (e.kind == TraceKind::deliver || e.kind == TraceKind::drop) --in_flight;
-        EXPECT_GE(in_flight, 0) << "more outcomes than messages at t=" << e.time_ns;
-    }
-    return in_flight;
 }
 
 void add_hello_world(Simulation& sim, int64_t client_start_ms = 0) {
