@@ -17,6 +17,7 @@
 //
 // Marks: client "reply" (detail: the reply), worker "replies: K" (K replies to a request).
 #include "patterns/async_server.hpp"
+#include "patterns/request_reply_broker.hpp"
 
 #include <string>
 #include <vector>
@@ -59,22 +60,7 @@ Task<> asyncsrv_server(Node& node) {
     }
     //  Connect backend to frontend via a proxy: [client id, request] goes down,
     //  [client id, reply] comes back up and the ROUTER routes it on the id.
-    std::vector<PollEntry> items;
-    items.push_back(PollEntry{frontend, node_poll::in, 0});
-    items.push_back(PollEntry{backend, node_poll::in, 0});
-    while (true) {
-        co_await node.poll(items, -1);
-        if (items[0].revents & node_poll::in) {
-            Received msg = co_await node.recv(frontend);
-            if (!msg.ok()) co_return;
-            co_await node.send(backend, std::move(msg.msg));
-        }
-        if (items[1].revents & node_poll::in) {
-            Received msg = co_await node.recv(backend);
-            if (!msg.ok()) co_return;
-            co_await node.send(frontend, std::move(msg.msg));
-        }
-    }
+    co_await forward_forever(node, frontend, backend);
 }
 
 Task<> asyncsrv_worker(Node& node) {

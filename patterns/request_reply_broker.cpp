@@ -14,18 +14,16 @@
 
 namespace sculpin::patterns {
 
-namespace {
-
 // Binds or logs why not; the book's programs assert instead.
-bool bind_or_log(Node& node, Sock& sock, const std::string& endpoint) {
+static bool bind_or_log(Node& node, Sock& sock, const std::string& endpoint) {
     if (sock.bind(endpoint) == 0) return true;
     node.log("cannot bind " + endpoint);
     return false;
 }
 
-// The switching loop shared by rrbroker and msgqueue. A Message here is the whole
-// multipart message (envelope and body), so the book's "process all parts" inner loop
-// with RCVMORE/SNDMORE is a single recv and send.
+// The switching loop shared by rrbroker, msgqueue and asyncsrv's server. A Message here is the
+// whole multipart message (envelope and body), so the book's "process all parts" inner loop with
+// RCVMORE/SNDMORE is a single recv and send.
 Task<> forward_forever(Node& node, Sock frontend, Sock backend) {
     //  Initialize poll set
     std::vector<PollEntry> items;
@@ -46,8 +44,6 @@ Task<> forward_forever(Node& node, Sock frontend, Sock backend) {
         }
     }
 }
-
-}  // namespace
 
 Task<> rrclient(Node& node) {
     //  Socket to talk to server
