@@ -16,6 +16,10 @@
 // one), so that every reply can be checked against the client it reached.
 //
 // Marks: client "reply" (detail: the reply), worker "replies: K" (K replies to a request).
+//
+// Test-only switch (`broken`, never set by a scenario file): asyncsrv-worker
+// "drop_identity" replies with the content alone. The frontend ROUTER takes that one frame
+// for a routing id and finds nothing left to send: it drops the reply as malformed.
 #include "patterns/async_server.hpp"
 #include "patterns/request_reply_broker.hpp"
 
@@ -68,6 +72,7 @@ Task<> asyncsrv_worker(Node& node) {
     worker.connect(node.params().get("connect", "tcp://server:5571"));
     const int64_t max_replies = node.params().get_int("max_replies", 4);
     const int64_t max_sleep_ms = node.params().get_int("max_sleep_ms", 1000);
+    const bool drop_identity = node.params().get("broken", "") == "drop_identity";
 
     while (true) {
         //  The DEALER socket gives us the reply envelope and message
@@ -86,7 +91,7 @@ Task<> asyncsrv_worker(Node& node) {
             //  Sleep for some fraction of a second
             co_await node.sleep(node.rng().between(1, max_sleep_ms));
             Message out;
-            out.push_back(identity);
+            if (!drop_identity) out.push_back(identity);
             out.push_back(content);
             co_await node.send(worker, std::move(out));
         }

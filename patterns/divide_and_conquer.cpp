@@ -6,6 +6,10 @@
 // fair-queues the results. With every worker up, the batch takes about total/workers.
 // If the ventilator sends before the others have connected, the first worker's pipe
 // swallows the whole batch (it holds up to the HWM): "the first worker takes all".
+//
+// Test-only switches (`broken`, never set by a scenario file): taskvent "no_wait" sends
+// the batch at once instead of waiting for the workers; taskwork "no_result" does the work
+// but never tells the sink, which then waits for ever.
 #include "patterns/divide_and_conquer.hpp"
 
 #include <cstdlib>
@@ -21,19 +25,24 @@ Task<> taskvent(Node& node) {
         node.log("cannot bind " + endpoint);
         co_return;
     }
-    //  Socket to send start of batch message on
+    //  Socket to send start of batch message on ("none": no sink, as when chapter 2's
+    //  msreader and mspoller take the tasks)
+    const std::string sink_endpoint = node.params().get("sink", "tcp://sink:5558");
     Sock sink = node.socket(SocketType::push);
-    sink.connect(node.params().get("sink", "tcp://sink:5558"));
+    if (sink_endpoint != "none") sink.connect(sink_endpoint);
 
     // The book says "Press Enter when the workers are ready". Without that wait, PUSH
     // hands the whole batch to whichever workers happen to be connected already.
     node.log("Press Enter when the workers are ready: ");
-    co_await node.sleep(node.params().get_int("wait_ms", 1000));
+    if (node.params().get("broken", "") != "no_wait")
+        co_await node.sleep(node.params().get_int("wait_ms", 1000));
     node.log("Sending tasks to workers...");
 
     //  The first message is "0" and signals start of batch
-    co_await node.send(sink, Message::text("0"));
-    node.mark("batch", "start signal sent to the sink");
+    if (sink_endpoint != "none") {
+        co_await node.send(sink, Message::text("0"));
+        node.mark("batch", "start signal sent to the sink");
+    }
 
     //  Send 100 tasks
     const int64_t tasks = node.params().get_int("tasks", 100);
@@ -59,6 +68,7 @@ Task<> taskwork(Node& node) {
 
     //  Process tasks forever
     const int64_t tasks = node.params().get_int("tasks", -1);
+    const bool no_result = node.params().get("broken", "") == "no_result";
     for (int64_t done = 0; tasks < 0 || done < tasks; ++done) {
         Received task = co_await node.recv(receiver);
         if (!task.ok()) co_return;
@@ -70,7 +80,7 @@ Task<> taskwork(Node& node) {
         co_await node.sleep(std::atoll(workload.c_str()));
 
         //  Send results to sink
-        co_await node.send(sender, Message::text(""));
+        if (!no_result) co_await node.send(sender, Message::text(""));
     }
 }
 

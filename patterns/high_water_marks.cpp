@@ -13,6 +13,11 @@
 // These are not book listings (the book explains HWM in prose); they are the smallest
 // programs that show it. Messages carry their sequence number, padded to `size` bytes,
 // so the receiver can see exactly which ones are missing.
+//
+// Test-only switches (`broken`, never set by a scenario file): hwm-publisher "no_hwm" sets
+// SNDHWM to 0 to "drop early", but 0 means no limit: the publisher queues everything and
+// drops nothing. hwm-pusher "dontwait" sends without blocking (a zero send timeout, like
+// ZMQ_DONTWAIT) and ignores EAGAIN: the messages it could not queue are simply never sent.
 #include "patterns/high_water_marks.hpp"
 
 #include <cstdlib>
@@ -63,7 +68,9 @@ Task<> hwm_publisher(Node& node) {
     Sock publisher = node.socket(SocketType::pub);
     // Set the HWM before bind: it applies to the pipes made for later connections (old
     // libzmq even ignored an HWM set afterwards).
-    publisher.set(option::sndhwm, static_cast<int>(node.params().get_int("sndhwm", 1000)));
+    const bool no_hwm = node.params().get("broken", "") == "no_hwm";
+    publisher.set(option::sndhwm,
+                  no_hwm ? 0 : static_cast<int>(node.params().get_int("sndhwm", 1000)));
     const std::string endpoint = node.params().get("bind", "tcp://*:5556");
     if (publisher.bind(endpoint) != 0) {
         node.log("cannot bind " + endpoint);
@@ -105,14 +112,18 @@ Task<> hwm_pusher(Node& node) {
     const int64_t count = node.params().get_int("count", 10000);
     const int64_t size = node.params().get_int("size", 1000);
     const int64_t burst = node.params().get_int("burst", 100);  // messages per millisecond
+    const bool dontwait = node.params().get("broken", "") == "dontwait";
+    if (dontwait) sender.set(option::sndtimeo, 0);
     const int64_t start = node.now_ms();
     int64_t blocked_ms = 0;
+    int64_t refused = 0;
     bool marked = false;
     for (int64_t sequence = 0; sequence < count; ++sequence) {
         // A PUSH send blocks while the pipe is full (and while there is no puller at all):
         // nothing is lost, the sender is held back to the receiver's pace.
         const int64_t before = node.now_ms();
-        co_await node.send(sender, numbered(sequence, size));
+        const int rc = co_await node.send(sender, numbered(sequence, size));
+        if (rc == EAGAIN) ++refused;  // only with dontwait; the message is gone
         if (node.now_ms() > before) {
             if (!marked && sequence > 0) {
                 node.mark("hwm", "send blocked at message " + std::to_string(sequence));
@@ -125,6 +136,7 @@ Task<> hwm_pusher(Node& node) {
     node.log("Sent " + std::to_string(count) + " messages in " +
              std::to_string(node.now_ms() - start) + " msec, blocked in send for " +
              std::to_string(blocked_ms) + " msec");
+    if (refused > 0) node.log("E: " + std::to_string(refused) + " sends refused with EAGAIN");
 }
 
 Task<> hwm_slow_puller(Node& node) {

@@ -8,6 +8,9 @@
 //
 // The book's sink never replies: it only shows what arrives.
 //
+// Test-only switch (`broken`, never set by a scenario file): identity-client
+// "no_identity" forgets to set the routing id it was given, so the ROUTER makes one up.
+//
 // Marks: sink "envelope: <routing id as displayed>" for each message.
 #include "patterns/identity.hpp"
 
@@ -44,7 +47,8 @@ Task<> identity_client(Node& node) {
     // Without an identity the ROUTER invents one; with it, the ROUTER uses ours. It must
     // be set before connecting: it travels in the handshake.
     const std::string identity = node.params().get("identity", "");
-    if (!identity.empty()) client.set(option::routing_id, identity);
+    const bool forget = node.params().get("broken", "") == "no_identity";
+    if (!identity.empty() && !forget) client.set(option::routing_id, identity);
     client.connect(node.params().get("connect", "tcp://sink:5555"));
     const std::string text =
         node.params().get("text", identity.empty() ? "ROUTER uses a generated 5 byte identity"

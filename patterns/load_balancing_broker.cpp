@@ -18,6 +18,10 @@
 //
 // Marks: broker "ready: <worker>" (a worker joins the queue), "dispatch: <client> -> <worker>",
 // "reply: <worker> -> <client>".
+//
+// Test-only switch (`broken`, never set by a scenario file): lbworker "no_envelope" sends
+// back a bare "OK" without the client's envelope. The broker takes the worker as free
+// again but cannot tell whose reply it is, so no client ever gets an answer.
 #include "patterns/load_balancing_broker.hpp"
 
 #include <deque>
@@ -42,6 +46,7 @@ Task<> lbworker(Node& node) {
     worker.set(option::routing_id, node.params().get("identity", node.name()));
     worker.connect(node.params().get("connect", "tcp://broker:5673"));
     const int64_t work_ms = node.params().get_int("work_ms", 0);
+    const bool no_envelope = node.params().get("broken", "") == "no_envelope";
 
     //  Tell broker we're ready for work
     co_await node.send(worker, Message::text("READY"));
@@ -60,8 +65,10 @@ Task<> lbworker(Node& node) {
 
         //  Send the reply under the client's envelope
         Message reply;
-        reply.push_back(request.msg[0]);
-        reply.push_back(Frame());
+        if (!no_envelope) {
+            reply.push_back(request.msg[0]);
+            reply.push_back(Frame());
+        }
         reply.push_back(Frame(std::string_view("OK")));
         co_await node.send(worker, std::move(reply));
     }

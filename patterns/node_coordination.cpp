@@ -3,6 +3,9 @@
 // subscriber has said, over a REQ-REP side channel, that it is connected and
 // subscribed. Then nothing is lost, because the publisher's HWM is raised above the
 // number of updates it sends (1,100,000 for 1,000,000).
+//
+// Test-only switch (`broken`, never set by a scenario file): syncpub "no_sync" starts
+// publishing at once, without waiting for the subscribers: the slow joiner is back.
 #include "patterns/node_coordination.hpp"
 
 #include <string>
@@ -29,7 +32,8 @@ Task<> syncpub(Node& node) {
 
     //  Get synchronization from subscribers
     node.log("Waiting for subscribers");
-    const int64_t expected = node.params().get_int("subscribers", 10);
+    const int64_t expected =
+        node.params().get("broken", "") == "no_sync" ? 0 : node.params().get_int("subscribers", 10);
     for (int64_t subscribers = 0; subscribers < expected; ++subscribers) {
         //  - wait for synchronization request
         Received request = co_await node.recv(syncservice);

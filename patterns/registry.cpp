@@ -8,6 +8,7 @@
 #include "patterns/divide_and_conquer.hpp"
 #include "patterns/high_water_marks.hpp"
 #include "patterns/node_coordination.hpp"
+#include "patterns/registry_ch2.hpp"
 #include "patterns/request_reply_broker.hpp"
 #include "patterns/router_workers.hpp"
 #include "patterns/weather.hpp"
@@ -50,7 +51,7 @@ const std::map<std::string, ProgramInfo>& programs() {
              "PUSH ventilator: signals the sink, then sends a batch of tasks (workloads "
              "1-100 ms)",
              {{"bind", "endpoint for the workers (tcp://*:5557)"},
-              {"sink", "sink endpoint for the start signal (tcp://sink:5558)"},
+              {"sink", "sink endpoint for the start signal (tcp://sink:5558; none: no sink)"},
               {"wait_ms", "wait before sending, standing in for the book's \"Press Enter "
                           "when the workers are ready\" (1000)"},
               {"tasks", "number of tasks (100)"}},
@@ -237,6 +238,8 @@ const std::map<std::string, ProgramInfo>& programs() {
               {"cycles_before_trouble", "requests served before trouble may start (3)"},
               {"trouble", "1: simulate crashes and overloads at random; 0: never (1)"}},
              lazy_pirate_server});
+        add_chapter2_programs(m);
+        declare_broken_switches(m);  // last: it adds to programs registered above
         return m;
     }();
     return all;

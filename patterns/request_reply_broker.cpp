@@ -7,6 +7,12 @@
 // to each request (the envelope), the DEALER load-balances requests over the workers,
 // the REP worker hands the envelope back with its reply, and the ROUTER uses it to route
 // the reply to the right client. The broker itself never looks inside a message.
+//
+// Test-only switches (`broken`, never set by a scenario file): rrbroker "strip_envelope"
+// forwards only a request's last frame, dropping the envelope (a REP worker refuses a
+// request without its delimiter, and no reply could find its way back anyway); msgqueue
+// "one_way" forwards requests but never reads the replies. Either way no client gets an
+// answer.
 #include "patterns/request_reply_broker.hpp"
 
 #include <string>
@@ -44,6 +50,35 @@ Task<> forward_forever(Node& node, Sock frontend, Sock backend) {
         }
     }
 }
+
+namespace {
+
+// A learner's broken version of forward_forever (see the switches above).
+Task<> forward_broken(Node& node, Sock frontend, Sock backend, std::string how) {
+    std::vector<PollEntry> items;
+    items.push_back(PollEntry{frontend, node_poll::in, 0});
+    if (how != "one_way") items.push_back(PollEntry{backend, node_poll::in, 0});
+    while (true) {
+        co_await node.poll(items, -1);
+        if (items[0].revents & node_poll::in) {
+            Received message = co_await node.recv(frontend);
+            if (!message.ok()) co_return;
+            if (how == "strip_envelope") {
+                Message body = Message(message.msg.back());
+                co_await node.send(backend, std::move(body));
+            } else {
+                co_await node.send(backend, std::move(message.msg));
+            }
+        }
+        if (items.size() > 1 && (items[1].revents & node_poll::in)) {
+            Received message = co_await node.recv(backend);
+            if (!message.ok()) co_return;
+            co_await node.send(frontend, std::move(message.msg));
+        }
+    }
+}
+
+}  // namespace
 
 Task<> rrclient(Node& node) {
     //  Socket to talk to server
@@ -85,6 +120,11 @@ Task<> rrbroker(Node& node) {
     Sock backend = node.socket(SocketType::dealer);
     if (!bind_or_log(node, frontend, node.params().get("frontend", "tcp://*:5559"))) co_return;
     if (!bind_or_log(node, backend, node.params().get("backend", "tcp://*:5560"))) co_return;
+    const std::string broken = node.params().get("broken", "");
+    if (!broken.empty()) {
+        co_await forward_broken(node, frontend, backend, broken);
+        co_return;
+    }
     co_await forward_forever(node, frontend, backend);
 }
 
@@ -100,6 +140,11 @@ Task<> msgqueue(Node& node) {
     //  Start the proxy. The book calls zmq_proxy(frontend, backend, NULL) here. The Node
     //  API has no proxy call, so the proxy is written out: the same poll-and-forward loop
     //  as rrbroker's. That the two behave identically is the book's point.
+    const std::string broken = node.params().get("broken", "");
+    if (!broken.empty()) {
+        co_await forward_broken(node, frontend, backend, broken);
+        co_return;
+    }
     co_await forward_forever(node, frontend, backend);
 }
 

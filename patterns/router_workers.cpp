@@ -12,6 +12,12 @@
 // so it must send the empty frame itself and skip it on the way back (LEARNERS #11).
 //
 // Marks: broker "fire: N of M"; worker "fired" (with its task count as the detail).
+//
+// Test-only switches (`broken`, never set by a scenario file): the broker "no_delimiter"
+// replies [routing id, body] without the empty frame: a REQ worker drops such a reply as
+// malformed and waits for ever. rtdealer-worker "no_delimiter" neither sends nor strips
+// the empty frame: the broker's "Fired!" then arrives behind an empty frame the worker
+// does not expect, so it never recognises it and keeps asking for work that never comes.
 #include "patterns/router_workers.hpp"
 
 #include <string>
@@ -61,6 +67,7 @@ Task<> rt_broker(Node& node) {
     //  Run for five seconds and then tell workers to end
     const int64_t end_time = node.now_ms() + node.params().get_int("work_ms", 5000);
     int64_t workers_fired = 0;
+    const bool no_delimiter = node.params().get("broken", "") == "no_delimiter";
     while (true) {
         //  Next message gives us least recently used worker. It arrives as
         //  [routing id, "", "Hi Boss"]; the reply goes back under the same two frames.
@@ -68,8 +75,8 @@ Task<> rt_broker(Node& node) {
         if (!request.ok()) co_return;
         if (request.msg.size() < 2) continue;  // not a worker's envelope
         Message reply;
-        reply.push_back(request.msg[0]);  //  the worker's routing id
-        reply.push_back(Frame());         //  envelope delimiter
+        reply.push_back(request.msg[0]);              //  the worker's routing id
+        if (!no_delimiter) reply.push_back(Frame());  //  envelope delimiter
 
         //  Encourage workers until it's time to fire them
         if (node.now_ms() < end_time) {
@@ -95,7 +102,7 @@ Task<> rtreq_worker(Node& node) {
 Task<> rtdealer_worker(Node& node) {
     Sock worker = node.socket(SocketType::dealer);
     worker.connect(node.params().get("connect", "tcp://broker:5671"));
-    co_await worker_loop(node, worker, true);
+    co_await worker_loop(node, worker, node.params().get("broken", "") != "no_delimiter");
 }
 
 }  // namespace sculpin::patterns

@@ -8,6 +8,9 @@
 // publisher, and a PUB never buffers for subscribers it does not know yet. Whatever it
 // sends before then is dropped at the publisher (trace: drop "no_peer" while there is no
 // connection, "filtered" while the connection is up but the subscription is not).
+//
+// Test-only switch (`broken`, never set by a scenario file): wuclient "no_subscribe" never
+// subscribes; a SUB without a subscription receives nothing (LEARNERS #5).
 #include "patterns/weather.hpp"
 
 #include <cstdio>
@@ -63,7 +66,7 @@ Task<> wuclient(Node& node) {
     //  Subscribe to zipcode, default is NYC, 10001. The trailing space keeps "10001"
     //  from also matching "100010" and up: the filter is a byte prefix.
     const std::string zip = node.params().get("zip", "10001");
-    subscriber.subscribe(zip + " ");
+    if (node.params().get("broken", "") != "no_subscribe") subscriber.subscribe(zip + " ");
 
     //  Process 100 updates
     const int64_t samples = node.params().get_int("samples", 100);

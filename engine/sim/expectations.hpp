@@ -59,7 +59,7 @@ std::string narration_header(const Scenario& scenario);
 // The narration lines with the virtual time (ns) each fires: timed lines at at_ms,
 // triggered lines at the time of their first (or, with once = false, every) matching
 // event. In time order; equal times keep the file's order, then the events' order.
-// Placeholders in the text are expanded (docs/scenarios.md).
+// Placeholders in the text are expanded (docs/scenario-format.md).
 std::vector<std::pair<int64_t, std::string>> narrate(const Scenario& scenario,
                                                      const std::vector<TraceEvent>& events);
 

@@ -2,7 +2,7 @@
 // expectations that must hold, and the narration the GUI shows. One JSON file drives the
 // GUI, `sculpin run` and CI. The loader either returns a fully valid Scenario or an error
 // naming the file, the JSON path and what was expected: nothing half-loaded ever runs.
-// docs/scenarios.md documents every field.
+// docs/scenario-format.md documents every field.
 #pragma once
 
 #include <array>
@@ -116,7 +116,7 @@ struct NarrationTrigger {
 struct NarrationLine {
     std::optional<int64_t> at_ms;        // a timed line...
     std::optional<NarrationTrigger> on;  // ...or a triggered one (exactly one of the two)
-    std::string text;                    // may hold {placeholders}, see docs/scenarios.md
+    std::string text;                    // may hold {placeholders}, see docs/scenario-format.md
     bool once = true;                    // triggered lines: fire on the first match only
 
     bool operator==(const NarrationLine&) const = default;

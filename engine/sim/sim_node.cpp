@@ -464,7 +464,13 @@ int SimNode::get_option(int socket_id, int option, void* value, size_t* size) {
 int SimNode::try_send(int socket_id, Message& msg) {
     SimSocket* socket = find_socket(socket_id);
     if (socket == nullptr) return ENOTSOCK;
-    const bool fresh = msg.trace_id == 0;
+    // A subscribe or cancel sent on an XSUB (a proxy passing subscriptions upstream) is
+    // control traffic, like a SUB's subscribe: applied by the socket, never delivered or
+    // dropped, so it is not a message of the ledger.
+    const bool control = socket->socket->type() == SocketType::xsub && msg.size() == 1 &&
+                         !msg.front().empty() &&
+                         (msg.front().data()[0] == 0 || msg.front().data()[0] == 1);
+    const bool fresh = msg.trace_id == 0 && !control;
     if (fresh) msg.trace_id = sim_.next_message_id();
     const uint64_t id = msg.trace_id;
     const std::string shown = preview(msg);
@@ -474,7 +480,7 @@ int SimNode::try_send(int socket_id, Message& msg) {
     deferring_ = false;
     std::vector<TraceEvent> during;
     during.swap(deferred_);
-    if (rc == 0) trace(TraceKind::send, socket_id, id, "", shown, size);
+    if (rc == 0 && !control) trace(TraceKind::send, socket_id, id, "", shown, size);
     for (auto& event : during) sim_.record(std::move(event));
     return rc;
 }
@@ -485,7 +491,11 @@ int SimNode::try_recv(int socket_id, Message& out) {
     if (busy_until_ns_ > sim_.scheduler().now())
         return EAGAIN;  // still working on the previous one
     const int rc = socket->socket->recv(out);
-    if (rc == 0) {
+    // An XPUB's subscription notice was made by the socket from a peer's subscription
+    // (control traffic, no trace id): the "subscribed" event already tells of it, and no
+    // message of the ledger ends here.
+    const bool control = rc == 0 && out.trace_id == 0 && socket->socket->type() == SocketType::xpub;
+    if (rc == 0 && !control) {
         trace(TraceKind::deliver, socket_id, out.trace_id, "", preview(out),
               static_cast<int64_t>(out.size_bytes()));
         if (slow_delay_ms_ > 0) busy_until_ns_ = sim_.scheduler().now() + slow_delay_ms_ * kNsPerMs;

@@ -395,12 +395,12 @@ TEST(ScenarioLoad, EveryTraceKindCanTriggerNarration) {
     EXPECT_FALSE(trace_kind_from_string("marks").has_value());
 }
 
-// The annotated example in docs/scenarios.md must stay a valid scenario.
+// The annotated example in docs/scenario-format.md must stay a valid scenario.
 TEST(ScenarioDocs, AnnotatedExampleLoads) {
     const char* env_dir = std::getenv("SCULPIN_SOURCE_DIR");
     const char* source_dir = env_dir != nullptr ? env_dir : SCULPIN_SOURCE_DIR_DEFAULT;
-    std::ifstream in(std::string(source_dir) + "/docs/scenarios.md");
-    ASSERT_TRUE(in) << "docs/scenarios.md";
+    std::ifstream in(std::string(source_dir) + "/docs/scenario-format.md");
+    ASSERT_TRUE(in) << "docs/scenario-format.md";
     std::stringstream doc;
     doc << in.rdbuf();
     const std::string text = doc.str();
@@ -416,7 +416,7 @@ TEST(ScenarioDocs, AnnotatedExampleLoads) {
     ctx.programs = {"lpclient", "lpserver"};
     ctx.checkers = {"lazy-pirate"};
     std::string error;
-    auto s = load_scenario_text(example, "docs/scenarios.md", ctx, &error);
+    auto s = load_scenario_text(example, "docs/scenario-format.md", ctx, &error);
     ASSERT_TRUE(s.has_value()) << error << "\n" << example;
     EXPECT_EQ(s->name, "ch4-lazy-pirate");
     EXPECT_EQ(s->faults.size(), 2u);

@@ -1,0 +1,10 @@
+#pragma once
+
+#include "node/node.hpp"
+
+namespace sculpin::patterns {
+
+Task<> psenvpub(Node& node);
+Task<> psenvsub(Node& node);
+
+}  // namespace sculpin::patterns

@@ -1,0 +1,9 @@
+#pragma once
+
+#include "node/node.hpp"
+
+namespace sculpin::patterns {
+
+Task<> wuproxy(Node& node);
+
+}  // namespace sculpin::patterns
