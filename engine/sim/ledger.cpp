@@ -55,6 +55,12 @@ void Ledger::note_error(const TraceEvent& event, size_t index, const std::string
 
 void Ledger::observe(const TraceEvent& event) {
     const size_t index = events_observed_++;
+    if (event.kind == TraceKind::encoded || event.kind == TraceKind::arrived) {
+        // On the wire: part of the message's story, not of the balance.
+        MessageRecord* record = event.message == 0 ? nullptr : record_for(event.message);
+        if (record != nullptr) record->story.push_back(static_cast<uint32_t>(index));
+        return;
+    }
     if (!mentions_message(event.kind)) return;
 
     // A drop or deliver without an id would still move the counters, so it is counted

@@ -161,10 +161,10 @@ constexpr TraceKind kAllTraceKinds[] = {
     TraceKind::node_pause,   TraceKind::node_resume, TraceKind::socket_open,
     TraceKind::socket_close, TraceKind::bind,        TraceKind::connect,
     TraceKind::connected,    TraceKind::handshake,   TraceKind::disconnected,
-    TraceKind::send,         TraceKind::wire,        TraceKind::deliver,
-    TraceKind::drop,         TraceKind::fork,        TraceKind::subscribed,
-    TraceKind::fault_begin,  TraceKind::fault_end,   TraceKind::log,
-    TraceKind::mark,
+    TraceKind::send,         TraceKind::wire,        TraceKind::encoded,
+    TraceKind::arrived,      TraceKind::deliver,     TraceKind::drop,
+    TraceKind::fork,         TraceKind::subscribed,  TraceKind::fault_begin,
+    TraceKind::fault_end,    TraceKind::log,         TraceKind::mark,
 };
 
 constexpr FaultKind kAllFaultKinds[] = {FaultKind::crash, FaultKind::restart,   FaultKind::pause,

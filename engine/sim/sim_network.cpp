@@ -30,6 +30,15 @@ public:
         bool writer_blocked = false;
         EventId delivery_event = 0;
         std::deque<uint64_t> message_ids;
+        // Where each traced message ends in the byte stream, so that its arrival can be
+        // told when that byte arrives: totals since the connection opened.
+        uint64_t written_bytes = 0;
+        uint64_t arrived_bytes = 0;
+        struct Ending {
+            uint64_t end_offset;
+            uint64_t trace_id;
+        };
+        std::deque<Ending> awaiting_arrival;
     };
 
     SimConnection(SimNetwork& network, uint64_t id, std::string client, std::string server)
@@ -75,6 +84,7 @@ public:
         }
         const size_t n = segment.bytes.size();
         d.window_used_bytes += n;
+        d.written_bytes += n;
         send_segment(side, std::move(segment));
         return {n, 0};
     }
@@ -89,6 +99,7 @@ public:
         Direction& incoming = dir_[1 - side];
         for (uint64_t trace_id : incoming.message_ids) network_.report_lost(trace_id, lost_reason_);
         incoming.message_ids.clear();
+        incoming.awaiting_arrival.clear();
         if (!reset_[side] && !dir_[side].closed_by_writer) {
             dir_[side].closed_by_writer = true;
             Segment fin;
@@ -115,14 +126,18 @@ public:
         on_writable_[side] = std::move(writable);
     }
 
-    void message_encoded(int side, uint64_t trace_id) {
+    void message_encoded(int side, uint64_t trace_id, size_t unwritten_bytes) {
         // A message written towards a side that is already gone is lost as it is sent
         // (a kernel would take the bytes and the peer's RST would follow).
         if (!alive_[1 - side]) {
             network_.report_lost(trace_id, "disconnected");
             return;
         }
-        dir_[side].message_ids.push_back(trace_id);
+        Direction& d = dir_[side];
+        d.message_ids.push_back(trace_id);
+        if (trace_id == 0) return;
+        d.awaiting_arrival.push_back({d.written_bytes + unwritten_bytes, trace_id});
+        network_.report_moved(false, hosts_[side], hosts_[1 - side], trace_id);
     }
     uint64_t message_decoded(int side) {
         Direction& d = dir_[1 - side];
@@ -186,6 +201,7 @@ private:
             Segment& segment = d.in_flight.front();
             if (segment.rst) {
                 d.rst_arrived = true;
+                d.awaiting_arrival.clear();
                 d.arrived.clear();
                 d.read_offset = 0;
                 d.window_used_bytes = 0;
@@ -194,6 +210,14 @@ private:
             } else if (alive_[receiver] && !d.rst_arrived) {
                 bytes += segment.bytes.size();
                 d.arrived.insert(d.arrived.end(), segment.bytes.begin(), segment.bytes.end());
+                d.arrived_bytes += segment.bytes.size();
+                // Bounded by the messages written on this connection.
+                while (!d.awaiting_arrival.empty() &&
+                       d.awaiting_arrival.front().end_offset <= d.arrived_bytes) {
+                    network_.report_moved(true, hosts_[side], hosts_[receiver],
+                                          d.awaiting_arrival.front().trace_id);
+                    d.awaiting_arrival.pop_front();
+                }
             } else {
                 d.window_used_bytes -= segment.bytes.size();
             }
@@ -233,8 +257,8 @@ IoResult SimStream::read(std::span<uint8_t> into) {
 IoResult SimStream::write(const wire::OutputSlice* slices, size_t count) {
     return connection_->write(side_, slices, count);
 }
-void SimStream::message_encoded(uint64_t trace_id) {
-    connection_->message_encoded(side_, trace_id);
+void SimStream::message_encoded(uint64_t trace_id, size_t unwritten_bytes) {
+    connection_->message_encoded(side_, trace_id, unwritten_bytes);
 }
 uint64_t SimStream::message_decoded() {
     return connection_->message_decoded(side_);

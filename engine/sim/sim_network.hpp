@@ -39,7 +39,7 @@ public:
 
     IoResult read(std::span<uint8_t> into) override;
     IoResult write(const wire::OutputSlice* slices, size_t count) override;
-    void message_encoded(uint64_t trace_id) override;
+    void message_encoded(uint64_t trace_id, size_t unwritten_bytes) override;
     uint64_t message_decoded() override;
 
     // Readiness callbacks (edge: called when bytes/EOF arrive, when window opens).
@@ -63,6 +63,11 @@ public:
     // Told about every byte segment delivered (the trace's "wire" events).
     using WireFn =
         std::function<void(const std::string& from, const std::string& to, size_t bytes)>;
+    // Told when a message leaves its sender's queue for the wire (arrived = false) and when
+    // its last byte reaches the receiver (arrived = true): the trace's encoded/arrived
+    // events, which let a viewer draw each message on the link and then at the receiver.
+    using MessageMovedFn = std::function<void(bool arrived, const std::string& from,
+                                              const std::string& to, uint64_t trace_id)>;
     using AcceptFn = std::function<void(std::unique_ptr<SimStream> stream)>;
     using ConnectFn = std::function<void(std::unique_ptr<SimStream> stream, int error)>;
 
@@ -75,6 +80,7 @@ public:
     LinkConfig link(const std::string& from, const std::string& to) const;
     void on_lost_message(LostMessageFn fn) { lost_ = std::move(fn); }
     void on_wire(WireFn fn) { wire_ = std::move(fn); }
+    void on_message_moved(MessageMovedFn fn) { moved_ = std::move(fn); }
 
     // false when host:port is taken.
     bool listen(const std::string& host, int port, AcceptFn accept);
@@ -108,6 +114,10 @@ private:
     void report_lost(uint64_t trace_id, const std::string& reason) {
         if (lost_ && trace_id != 0) lost_(trace_id, reason);
     }
+    void report_moved(bool arrived, const std::string& from, const std::string& to,
+                      uint64_t trace_id) {
+        if (moved_) moved_(arrived, from, to, trace_id);
+    }
 
     Scheduler& scheduler_;
     Rng rng_;
@@ -120,6 +130,7 @@ private:
     uint64_t next_connection_id_ = 1;
     LostMessageFn lost_;
     WireFn wire_;
+    MessageMovedFn moved_;
 };
 
 }  // namespace sculpin::sim

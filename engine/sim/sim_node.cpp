@@ -473,6 +473,7 @@ int SimNode::try_send(int socket_id, Message& msg) {
     const bool fresh = msg.trace_id == 0 && !control;
     if (fresh) msg.trace_id = sim_.next_message_id();
     const uint64_t id = msg.trace_id;
+    sim_.report_sent(id, msg);
     const std::string shown = preview(msg);
     const int64_t size = static_cast<int64_t>(msg.size_bytes());
     deferring_ = true;
@@ -908,8 +909,25 @@ std::vector<SimNode::SocketView> SimNode::sockets_view() const {
         view.id = id;
         view.type = socket->socket->type();
         view.endpoints = socket->endpoints;
-        for (const auto& [pipe_id, pipe] : socket->socket->pipes())
-            view.pipe_depths.push_back({pipe->inbound_size(), pipe->outbound_size()});
+        view.heartbeat_ivl_ms = socket->socket->options().heartbeat_ivl_ms;
+        view.heartbeat_timeout_ms = socket->socket->options().heartbeat_timeout_ms;
+        for (const auto& [pipe_id, pipe] : socket->socket->pipes()) {
+            PipeView pv;
+            // A connecter's pipe is made before the connection and names the endpoint
+            // ("tcp://server:5555"); an accepted one names the peer node.
+            std::string_view peer = pipe->peer_info.address;
+            if (peer == "inproc") peer = name_;
+            if (const size_t scheme = peer.find("://"); scheme != std::string_view::npos) {
+                peer.remove_prefix(scheme + 3);
+                peer = peer.substr(0, peer.rfind(':'));
+            }
+            pv.peer = std::string(peer);
+            pv.inbound = pipe->inbound_size();
+            pv.outbound = pipe->outbound_size();
+            pv.inbound_hwm = pipe->inbound_capacity();
+            pv.outbound_hwm = pipe->outbound_capacity();
+            view.pipes.push_back(std::move(pv));
+        }
         views.push_back(std::move(view));
     }
     return views;

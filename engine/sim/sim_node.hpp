@@ -48,11 +48,18 @@ public:
     // Messages held inside this node (queues, stalled decodes), for the ledger check.
     size_t traced_messages_held() const;
     // What the GUI shows per node.
+    struct PipeView {
+        std::string peer;                  // the node at the other end ("inproc" peers: this node)
+        size_t inbound = 0, outbound = 0;  // messages queued each way
+        uint64_t inbound_hwm = 0, outbound_hwm = 0;  // the queues' limits; 0 = none
+    };
     struct SocketView {
         int id;
         SocketType type;
         std::vector<std::string> endpoints;
-        std::vector<std::pair<size_t, size_t>> pipe_depths;  // inbound, outbound
+        std::vector<PipeView> pipes;
+        int heartbeat_ivl_ms = 0;       // ZMTP PING interval (0: no heartbeats)
+        int heartbeat_timeout_ms = -1;  // -1: the interval
     };
     std::vector<SocketView> sockets_view() const;
 

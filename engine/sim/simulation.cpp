@@ -31,6 +31,16 @@ Simulation::Simulation(uint64_t seed)
         event.value = static_cast<int64_t>(bytes);
         record(std::move(event));
     });
+    network_.on_message_moved(
+        [this](bool arrived, const std::string& from, const std::string& to, uint64_t trace_id) {
+            TraceEvent event;
+            event.time_ns = scheduler_.now();
+            event.kind = arrived ? TraceKind::arrived : TraceKind::encoded;
+            event.node = arrived ? to : from;
+            event.peer = arrived ? from : to;
+            event.message = trace_id;
+            record(std::move(event));
+        });
 }
 
 Simulation::~Simulation() {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -37,6 +38,13 @@ public:
 
     uint64_t next_message_id() noexcept { return next_message_id_++; }
     void record(TraceEvent event);
+    // Told the whole of every message a program sends, frames and all. Not part of the
+    // trace (which keeps a preview): a viewer re-runs to a send to show what it carried.
+    using SentFn = std::function<void(uint64_t trace_id, const Message& msg)>;
+    void on_message_sent(SentFn fn) { sent_ = std::move(fn); }
+    void report_sent(uint64_t trace_id, const Message& msg) const {
+        if (sent_) sent_(trace_id, msg);
+    }
 
     // --- faults: take effect now -----------------------------------------------------------
     void crash(const std::string& node);
@@ -71,6 +79,7 @@ private:
     Trace trace_;
     std::map<std::string, std::unique_ptr<SimNode>> nodes_;
     uint64_t next_message_id_ = 1;
+    SentFn sent_;
 };
 
 }  // namespace sculpin::sim

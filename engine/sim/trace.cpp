@@ -39,6 +39,10 @@ std::string_view to_string(TraceKind kind) {
             return "send";
         case TraceKind::wire:
             return "wire";
+        case TraceKind::encoded:
+            return "encoded";
+        case TraceKind::arrived:
+            return "arrived";
         case TraceKind::deliver:
             return "deliver";
         case TraceKind::drop:

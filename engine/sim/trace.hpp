@@ -26,6 +26,8 @@ enum class TraceKind {
     disconnected,  // node, socket; peer: other node; detail: reason
     send,          // node, socket, message; detail: frames preview; value: size in bytes
     wire,          // node (sender), peer (receiver); value: bytes; message: 0; detail: link
+    encoded,       // node (sender), peer (receiver), message: it left the sender's queue
+    arrived,       // node (receiver), peer (sender), message: its last byte arrived
     deliver,       // node, socket, message (a program received it); detail: frames preview
     drop,          // node, socket, message; detail: reason (hwm, filtered, crash, ...)
     fork,          // node, socket, message; value: extra copies made (PUB fan-out)

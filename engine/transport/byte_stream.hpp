@@ -26,9 +26,13 @@ public:
     virtual IoResult write(const wire::OutputSlice* slices, size_t count) = 0;
 
     // The simulator follows every message across the wire: the sender's session reports
-    // each message it encodes, the receiver's asks for the id of each one it decodes.
-    // Kernel sockets carry bytes only.
-    virtual void message_encoded(uint64_t trace_id) { (void)trace_id; }
+    // each message it encodes (with the encoded bytes not yet written, its own last byte
+    // included, so the stream knows where on the wire the message ends), the receiver's
+    // asks for the id of each one it decodes. Kernel sockets carry bytes only.
+    virtual void message_encoded(uint64_t trace_id, size_t unwritten_bytes) {
+        (void)trace_id;
+        (void)unwritten_bytes;
+    }
     virtual uint64_t message_decoded() { return 0; }
 };
 

@@ -127,7 +127,7 @@ StreamSession::Status StreamSession::pump(int64_t now_ms, std::span<uint8_t> scr
             Message msg;
             while (codec_.output_size_bytes() < kBatchBytes && pipe_->read(msg)) {
                 codec_.send_message(msg);
-                stream_->message_encoded(msg.trace_id);
+                stream_->message_encoded(msg.trace_id, codec_.output_size_bytes());
                 progress = true;
             }
         }

@@ -3,13 +3,16 @@
 // action goes back through it. Nothing here keeps simulation state of its own.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "gui/view_model/controller.hpp"
 #include "gui/view_model/layout.hpp"
 #include "gui/view_model/picking.hpp"
+#include "gui/view_model/subscriptions.hpp"
 #include "gui/view_model/topology.hpp"
 #include "sim/ledger.hpp"
 
@@ -43,6 +46,10 @@ struct AppState {
     std::vector<int> flight_from, flight_link;
     std::string flight_cache_hash;
 
+    // Topics subscribed per (publisher, subscriber), for the trace of subscriptions_hash.
+    SubscriptionTracker subscriptions;
+    std::string subscriptions_hash;
+
     // Geometry drawn this frame, for picking.
     std::vector<NodeBox> boxes;
     std::vector<LinkSegment> segments;
@@ -67,8 +74,12 @@ struct AppState {
     std::string status;  // one line at the bottom of the timeline
     int last_narration = -1;
 
-    // Screenshot requested from the menu (taken by main after the frame is drawn).
+    // Screenshot requested from the menu or F12 (taken by main after the frame is drawn).
     std::string screenshot_request;
+
+    // Where some widgets were drawn last (screen rectangle x0, y0, x1, y1), by name: what an
+    // end-to-end test needs to click them ("Crash", "Run until", ...). See --ui-json.
+    std::map<std::string, std::array<float, 4>> widget_rects;
 
     ImFont* mono = nullptr;
     std::string tab_request;  // "sequence", "log" or "plots": select that tab once
@@ -80,6 +91,12 @@ struct AppState {
 };
 
 void load_scenario(AppState& app, const sim::Scenario& scenario);
+
+// Records the rectangle of the last widget under `name` in app.widget_rects.
+void note_widget(AppState& app, const std::string& name);
+// The menu's "Screenshot" (and F12): asks main to save the next frame to a PNG named after
+// the scenario and the virtual time, in the working directory. Returns the file name.
+std::string request_screenshot(AppState& app);
 
 // All windows, laid out over a display of width x height.
 void draw_app(AppState& app, float width, float height);

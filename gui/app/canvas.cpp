@@ -11,6 +11,7 @@
 
 #include "gui/app/app.hpp"
 #include "gui/view_model/flights.hpp"
+#include "gui/view_model/subscriptions.hpp"
 #include "gui/view_model/timeline.hpp"
 
 namespace sculpin::gui {
@@ -77,22 +78,50 @@ NodeLook look_of(sim::SimNode* node, const sim::NodeSpec* spec, int64_t now) {
     return NodeLook::running;
 }
 
-// A gauge for a queue depth: logarithmic, full at the default HWM (1000).
-void gauge(ImDrawList* dl, ImVec2 p, float w, float h, size_t depth, const char* label) {
+// A gauge for a queue: how full its fullest pipe is against that pipe's HWM (linear, so a
+// full bar means sends now block or drop). Without a limit (HWM 0): logarithmic to 1000.
+void gauge(ImDrawList* dl, ImVec2 p, float w, float h, size_t depth, uint64_t hwm,
+           const char* label) {
     dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), IM_COL32(40, 40, 48, 255), 2);
-    const float f = depth == 0
-                        ? 0.0f
-                        : std::clamp(static_cast<float>(std::log1p(static_cast<double>(depth)) /
-                                                        std::log1p(1000.0)),
-                                     0.06f, 1.0f);
+    float f = 0;
+    if (depth > 0 && hwm > 0) {
+        f = std::clamp(static_cast<float>(static_cast<double>(depth) / static_cast<double>(hwm)),
+                       0.06f, 1.0f);
+    } else if (depth > 0) {
+        f = std::clamp(
+            static_cast<float>(std::log1p(static_cast<double>(depth)) / std::log1p(1000.0)), 0.06f,
+            1.0f);
+    }
     const uint32_t col = f > 0.9f   ? kRed
                          : f > 0.6f ? IM_COL32(240, 180, 60, 255)
                                     : IM_COL32(90, 190, 120, 255);
     if (f > 0) dl->AddRectFilled(p, ImVec2(p.x + w * f, p.y + h), col, 2);
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%s %zu", label, depth);
+    char buf[64];
+    if (hwm > 0)
+        std::snprintf(buf, sizeof buf, "%s %zu/%llu", label, depth,
+                      static_cast<unsigned long long>(hwm));
+    else
+        std::snprintf(buf, sizeof buf, "%s %zu", label, depth);
+    dl->PushClipRect(p, ImVec2(p.x + w, p.y + h + 2), true);
     dl->AddText(ImVec2(p.x + 3, p.y - 1), kText, buf);
+    dl->PopClipRect();
 }
+
+// The fullest pipe of a socket, one way: its depth and HWM.
+struct Fullest {
+    size_t depth = 0;
+    uint64_t hwm = 0;
+    double ratio = -1;
+    void consider(size_t d, uint64_t limit) {
+        const double r = limit > 0 ? static_cast<double>(d) / static_cast<double>(limit)
+                                   : static_cast<double>(d) / 1000.0;
+        if (r > ratio) {
+            ratio = r;
+            depth = d;
+            hwm = limit;
+        }
+    }
+};
 
 }  // namespace
 
@@ -151,6 +180,11 @@ void draw_topology(AppState& app) {
         app.flight_cache_hash.clear();
     }
     sim::Simulation& sim = ctl.live();
+    if (app.subscriptions_hash != ctl.trace_hash()) {
+        app.subscriptions.reset();
+        app.subscriptions_hash = ctl.trace_hash();
+    }
+    const SubscriptionMap& subscriptions = app.subscriptions.at(events, now);
 
     // --- node boxes (geometry first: links and messages attach to them) -------------------
     struct NodeDraw {
@@ -208,7 +242,29 @@ void draw_topology(AppState& app) {
             label = "handshaking";
         } else {
             dashed_line(dl, ea, eb, IM_COL32(90, 90, 105, 255), 1.5f);
-            label = "not connected";
+            label =
+                st.down_reason.empty() ? "not connected" : "down: " + shorten(st.down_reason, 36);
+        }
+        // ZMTP heartbeats on either end: the PING interval, and the time-out that would
+        // close a silent connection.
+        if (st.connected) {
+            int ivl_ms = 0, timeout_ms = -1;
+            for (const auto& [self, other] : {std::pair{ia, &link.b}, std::pair{ib, &link.a}})
+                for (const auto& sock : nd[static_cast<size_t>(self)].sockets)
+                    if (sock.heartbeat_ivl_ms > 0)
+                        for (const auto& pipe : sock.pipes)
+                            if (pipe.peer == *other && ivl_ms == 0) {
+                                ivl_ms = sock.heartbeat_ivl_ms;
+                                timeout_ms = sock.heartbeat_timeout_ms < 0
+                                                 ? ivl_ms
+                                                 : sock.heartbeat_timeout_ms;
+                            }
+            if (ivl_ms > 0) {
+                char hb[64];
+                std::snprintf(hb, sizeof hb, "heartbeat: PING every %d ms, time-out %d ms", ivl_ms,
+                              timeout_ms);
+                label += label.empty() ? hb : std::string(", ") + hb;
+            }
         }
         const ImVec2 mid((ea.x + eb.x) / 2, (ea.y + eb.y) / 2);
         // The endpoint when the link is long enough to carry it; its state always.
@@ -222,6 +278,22 @@ void draw_topology(AppState& app) {
             dl->AddRectFilled(ImVec2(p.x - 3, p.y - 1), ImVec2(p.x + ts.x + 3, p.y + ts.y + 1),
                               IM_COL32(24, 26, 32, 220), 3);
             dl->AddText(p, st.partitioned ? kRed : kDim, text.c_str());
+        }
+        // Subscriptions live at the publisher, above the link near the subscriber's end:
+        // what a SUB gets is what it subscribed to.
+        for (int dir = 0; dir < 2; ++dir) {
+            const std::string& pub = dir == 0 ? link.a : link.b;
+            const std::string& sub = dir == 0 ? link.b : link.a;
+            auto found = subscriptions.find({pub, sub});
+            if (found == subscriptions.end() || found->second.empty()) continue;
+            const std::string text = "subscribed: " + topics_label(found->second, 28);
+            const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
+            const ImVec2 near_sub = dir == 0 ? eb : ea, far = dir == 0 ? ea : eb;
+            const ImVec2 at(near_sub.x + (far.x - near_sub.x) * 0.3f - ts.x / 2,
+                            near_sub.y + (far.y - near_sub.y) * 0.3f - ts.y - 12);
+            dl->AddRectFilled(ImVec2(at.x - 3, at.y - 1), ImVec2(at.x + ts.x + 3, at.y + ts.y + 1),
+                              IM_COL32(24, 26, 32, 220), 3);
+            dl->AddText(at, IM_COL32(190, 140, 250, 255), text.c_str());
         }
     }
 
@@ -296,12 +368,12 @@ void draw_topology(AppState& app) {
             dl->AddRectFilled(q0, q1, (col & 0x00ffffff) | 0x50000000, 4);
             dl->AddRect(q0, q1, col, 4);
             dl->AddText(ImVec2(q0.x + 3, q0.y + 1), kText, text.c_str());
-            size_t in = 0, out = 0;
+            Fullest in, out;
             for (const auto& s : nd[i].sockets) {
                 if (s.id != badge.socket) continue;
-                for (const auto& [pin, pout] : s.pipe_depths) {
-                    in += pin;
-                    out += pout;
+                for (const auto& pipe : s.pipes) {
+                    in.consider(pipe.inbound, pipe.inbound_hwm);
+                    out.consider(pipe.outbound, pipe.outbound_hwm);
                 }
             }
             const bool holds = look == NodeLook::exited && !nd[i].sockets.empty();
@@ -314,8 +386,8 @@ void draw_topology(AppState& app) {
                 }
                 const float gx = std::max(q1.x + 8, p0.x + 110);
                 const float gw = (p1.x - 10 - gx - 6) / 2;
-                gauge(dl, ImVec2(gx, y + 4), gw, ts.y, in, "in");
-                gauge(dl, ImVec2(gx + gw + 6, y + 4), gw, ts.y, out, "out");
+                gauge(dl, ImVec2(gx, y + 4), gw, ts.y, in.depth, in.hwm, "in");
+                gauge(dl, ImVec2(gx + gw + 6, y + 4), gw, ts.y, out.depth, out.hwm, "out");
             }
             y += kRowH;
         }
@@ -380,6 +452,9 @@ void draw_topology(AppState& app) {
     }
     std::map<std::pair<std::string, std::string>, int> queued_count;
     std::map<std::pair<std::string, std::string>, ImVec2> queued_end;  // where "+N" goes
+    // The same at the receiving end: arrived, waiting for the program to take them.
+    std::map<std::pair<std::string, std::string>, int> arrived_count;
+    std::map<std::pair<std::string, std::string>, ImVec2> arrived_end;
     const bool labels = visible.size() <= 40;
     for (size_t fi : visible) {
         const Flight& f = flights.flights[fi];
@@ -412,6 +487,16 @@ void draw_topology(AppState& app) {
                                a.y + dy / len * 20 - std::fabs(side.y) * 2 - 26);
                 p = ImVec2(a.x + dx / len * (10 + 13.0f * (float)k) + side.x,
                            a.y + dy / len * (10 + 13.0f * (float)k) + side.y);
+            } else if (pos.phase == FlightPhase::arrived) {
+                // In the receiver's queue: a row going back from its end of the link.
+                const int k = arrived_count[{f.to, f.from}]++;
+                if (k >= 8) continue;
+                if (k == 7)
+                    arrived_end[{f.to, f.from}] =
+                        ImVec2(b.x - dx / len * 20 - side.x * 2,
+                               b.y - dy / len * 20 - std::fabs(side.y) * 2 - 26);
+                p = ImVec2(b.x - dx / len * (10 + 13.0f * (float)k) + side.x,
+                           b.y - dy / len * (10 + 13.0f * (float)k) + side.y);
             } else {
                 const float t = static_cast<float>(pos.fraction);
                 p = ImVec2(a.x + dx * t + side.x, a.y + dy * t + side.y);
@@ -448,6 +533,12 @@ void draw_topology(AppState& app) {
                               ? it->second
                               : ImVec2((float)b.x0 + 12 + 14.0f * 12, (float)b.y1 + 3);
         dl->AddText(at, kDim, buf);
+    }
+    for (const auto& [key, count] : arrived_count) {
+        if (count <= 8) continue;
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "+%d waiting", count - 8);
+        dl->AddText(arrived_end[key], kDim, buf);
     }
 
     // --- drops: a red cross where it happened, with the reason, for a while -----------------
@@ -569,8 +660,12 @@ void draw_topology(AppState& app) {
         const int64_t ms = now / sim::kNsPerMs;
         ImGui::TextDisabled("%s at %s", n.c_str(), format_time(now).c_str());
         ImGui::Separator();
-        if (ImGui::MenuItem("Crash")) inject({FaultAction::crash, n, "", "", 0});
-        if (ImGui::MenuItem("Restart")) inject({FaultAction::restart, n, "", "", 0});
+        const bool crash = ImGui::MenuItem("Crash");
+        note_widget(app, "Crash");
+        if (crash) inject({FaultAction::crash, n, "", "", 0});
+        const bool restart = ImGui::MenuItem("Restart");
+        note_widget(app, "Restart");
+        if (restart) inject({FaultAction::restart, n, "", "", 0});
         const bool paused = fault_open(ctl.scenario(), sim::FaultKind::pause, n, "", "", ms);
         if (ImGui::MenuItem(paused ? "Resume" : "Pause"))
             inject({paused ? FaultAction::resume : FaultAction::pause, n, "", "", 0});

@@ -66,6 +66,39 @@ void style_fonts(gui::AppState& app) {
     style.Colors[ImGuiCol_TitleBg] = ImVec4(0.18f, 0.22f, 0.32f, 1.0f);
 }
 
+// What the window shows, for tests: node boxes and named widgets in window coordinates,
+// the virtual time, the fault plan, the status line.
+nlohmann::json ui_state(const gui::AppState& app, int width, int height) {
+    nlohmann::json out;
+    out["scenario"] = app.ctl.scenario().name;
+    out["time_ns"] = app.ctl.now();
+    out["width"] = width;
+    out["height"] = height;
+    out["trace_hash"] = app.ctl.trace_hash();
+    out["status"] = app.status;
+    out["nodes"] = nlohmann::json::array();
+    for (size_t i = 0; i < app.topo.nodes.size() && i < app.boxes.size(); ++i) {
+        const auto& b = app.boxes[i];
+        out["nodes"].push_back({{"name", app.topo.nodes[i].name},
+                                {"x0", b.x0},
+                                {"y0", b.y0},
+                                {"x1", b.x1},
+                                {"y1", b.y1}});
+    }
+    out["widgets"] = nlohmann::json::object();
+    for (const auto& [name, r] : app.widget_rects)
+        out["widgets"][name] = {{"x0", r[0]}, {"y0", r[1]}, {"x1", r[2]}, {"y1", r[3]}};
+    out["narration"] = nlohmann::json::array();  // the lines shown by now
+    for (const auto& [t, text] : app.ctl.narration())
+        if (t <= app.ctl.now()) out["narration"].push_back(text);
+    out["faults"] = nlohmann::json::array();
+    for (const auto& f : app.ctl.scenario().faults)
+        out["faults"].push_back({{"kind", std::string(sim::to_string(f.kind))},
+                                 {"node", f.node},
+                                 {"at_ms", f.at_ms}});
+    return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -84,7 +117,8 @@ int main(int argc, char** argv) {
     cli.add_option("--screenshot", screenshot,
                    "render the state at --until into this PNG and exit");
     cli.add_option("--layout-json", layout_json,
-                   "with --screenshot: also write where each node box was drawn (for tests)");
+                   "write where each node box and some widgets were drawn, the time and the "
+                   "fault plan (with --screenshot: once; else whenever it changes; for tests)");
     cli.add_option("--select", select, "select a node (NAME) or a message (#ID) for the inspector");
     cli.add_option("--tab", tab, "the bottom panel's tab: sequence, log or plots")
         ->check(CLI::IsMember({"sequence", "log", "plots"}));
@@ -163,6 +197,7 @@ int main(int argc, char** argv) {
 
     int exit_code = 0;
     int frames = 0;
+    std::string last_ui_state;
     auto last = std::chrono::steady_clock::now();
     while (!glfwWindowShouldClose(window)) {
         if (screenshot.empty()) {
@@ -192,23 +227,8 @@ int main(int argc, char** argv) {
 
         // Several frames first: ImGui settles its layout (auto-sizes, scrolling) over a few.
         if (!screenshot.empty() && ++frames >= 6) {
-            if (!layout_json.empty()) {
-                nlohmann::json out;
-                out["scenario"] = app.ctl.scenario().name;
-                out["time_ns"] = app.ctl.now();
-                out["width"] = fb_w;
-                out["height"] = fb_h;
-                out["nodes"] = nlohmann::json::array();
-                for (size_t i = 0; i < app.topo.nodes.size() && i < app.boxes.size(); ++i) {
-                    const auto& b = app.boxes[i];
-                    out["nodes"].push_back({{"name", app.topo.nodes[i].name},
-                                            {"x0", b.x0},
-                                            {"y0", b.y0},
-                                            {"x1", b.x1},
-                                            {"y1", b.y1}});
-                }
-                std::ofstream(layout_json) << out.dump(1) << "\n";
-            }
+            if (!layout_json.empty())
+                std::ofstream(layout_json) << ui_state(app, fb_w, fb_h).dump(1) << "\n";
             if (save_framebuffer(screenshot, fb_w, fb_h)) {
                 std::cout << "sculpin-gui: wrote " << screenshot << " (" << fb_w << "x" << fb_h
                           << ", " << app.ctl.scenario().name << " at "
@@ -224,6 +244,17 @@ int main(int argc, char** argv) {
                              ? "screenshot saved to " + app.screenshot_request
                              : "cannot write " + app.screenshot_request;
             app.screenshot_request.clear();
+        }
+        // Interactive: the same picture of the window, rewritten when it changes (tests
+        // drive the window with xdotool and read where to click from it).
+        if (screenshot.empty() && !layout_json.empty() && ++frames >= 3) {
+            const std::string state = ui_state(app, fb_w, fb_h).dump(1);
+            if (state != last_ui_state) {
+                const std::string temp = layout_json + ".tmp";
+                std::ofstream(temp) << state << "\n";
+                std::filesystem::rename(temp, layout_json);  // readers never see half a file
+                last_ui_state = state;
+            }
         }
         glfwSwapBuffers(window);
     }

@@ -27,6 +27,9 @@ uint32_t event_colour(sim::TraceKind kind) {
             return IM_COL32(110, 170, 255, 255);
         case K::deliver:
             return IM_COL32(100, 210, 120, 255);
+        case K::encoded:
+        case K::arrived:
+            return IM_COL32(120, 190, 220, 255);
         case K::drop:
             return IM_COL32(235, 70, 70, 255);
         case K::fault_begin:
@@ -63,6 +66,19 @@ void load_scenario(AppState& app, const sim::Scenario& scenario) {
     app.status = "loaded " + scenario.name + ": press space to play, right arrow to step";
 }
 
+void note_widget(AppState& app, const std::string& name) {
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    app.widget_rects[name] = {a.x, a.y, b.x, b.y};
+}
+
+std::string request_screenshot(AppState& app) {
+    char name[256];
+    std::snprintf(name, sizeof name, "%s-%lldms.png", app.ctl.scenario().name.c_str(),
+                  static_cast<long long>(app.ctl.now() / sim::kNsPerMs));
+    app.screenshot_request = name;
+    return name;
+}
+
 void draw_menu_bar(AppState& app) {
     if (!ImGui::BeginMainMenuBar()) return;
     if (ImGui::BeginMenu("Scenario")) {
@@ -95,12 +111,7 @@ void draw_menu_bar(AppState& app) {
         ImGui::Separator();
         if (ImGui::MenuItem("Restart from the seed")) load_scenario(app, app.ctl.scenario());
         if (ImGui::MenuItem("Save as scenario...")) app.open_save_popup = true;
-        if (ImGui::MenuItem("Screenshot")) {
-            char name[256];
-            std::snprintf(name, sizeof name, "%s-%lldms.png", app.ctl.scenario().name.c_str(),
-                          static_cast<long long>(app.ctl.now() / sim::kNsPerMs));
-            app.screenshot_request = name;
-        }
+        if (ImGui::MenuItem("Screenshot", "F12")) request_screenshot(app);
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {
@@ -157,6 +168,9 @@ void handle_keys(AppState& app) {
         }
     }
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Home), false)) app.ctl.seek(0);
+    // ImGui 1.86 names no function keys: its GLFW backend indexes keys by GLFW key code.
+    constexpr int kGlfwKeyF12 = 301;  // GLFW_KEY_F12
+    if (ImGui::IsKeyPressed(kGlfwKeyF12, false)) request_screenshot(app);
 }
 
 void draw_timeline(AppState& app) {
@@ -197,8 +211,11 @@ void draw_timeline(AppState& app) {
     ImGui::SetNextItemWidth(80);
     const bool enter = ImGui::InputText("##until", app.until_text, sizeof app.until_text,
                                         ImGuiInputTextFlags_EnterReturnsTrue);
+    note_widget(app, "until");
     ImGui::SameLine();
-    if (ImGui::Button("Run until") || enter) {
+    const bool run_until = ImGui::Button("Run until");
+    note_widget(app, "Run until");
+    if (run_until || enter) {
         if (auto t = parse_time_ns(app.until_text)) {
             ctl.playing = false;
             ctl.seek(*t);
@@ -338,7 +355,10 @@ void draw_event_log(AppState& app) {
     rows.reserve(n);
     for (size_t i = 0; i < n; ++i) {
         const auto& e = events[i];
-        if (!app.log_show_wire && e.kind == sim::TraceKind::wire) continue;
+        if (!app.log_show_wire &&
+            (e.kind == sim::TraceKind::wire || e.kind == sim::TraceKind::encoded ||
+             e.kind == sim::TraceKind::arrived))
+            continue;
         if (!app.log_show_logs && (e.kind == sim::TraceKind::log || e.kind == sim::TraceKind::mark))
             continue;
         if (!filter.empty()) {
@@ -392,15 +412,59 @@ void draw_event_log(AppState& app) {
 
 namespace {
 
-std::string hex_of(const std::string& bytes) {
+// Offset, hex and printable bytes, 16 to a line, as hexdump -C shows them.
+std::string hex_dump(const std::string& bytes, size_t max_bytes) {
     std::string out;
-    char buf[4];
-    for (size_t i = 0; i < bytes.size(); ++i) {
-        std::snprintf(buf, sizeof buf, "%02x", static_cast<unsigned char>(bytes[i]));
+    char buf[16];
+    const size_t n = std::min(bytes.size(), max_bytes);
+    for (size_t row = 0; row < n; row += 16) {
+        std::snprintf(buf, sizeof buf, "%04zx  ", row);
         out += buf;
-        out += (i % 16 == 15) ? '\n' : ' ';
+        std::string text;
+        for (size_t i = row; i < row + 16; ++i) {
+            if (i < n) {
+                const auto c = static_cast<unsigned char>(bytes[i]);
+                std::snprintf(buf, sizeof buf, "%02x ", c);
+                out += buf;
+                text += (c >= 0x20 && c < 0x7f) ? static_cast<char>(c) : '.';
+            } else {
+                out += "   ";
+            }
+        }
+        out += " |" + text + "|\n";
     }
+    if (bytes.size() > n) out += "... " + std::to_string(bytes.size() - n) + " more bytes\n";
     return out;
+}
+
+// A frame as text when it is printable, else marked as binary.
+std::string frame_text(const std::string& bytes) {
+    for (unsigned char c : bytes)
+        if (c < 0x20 || c >= 0x7f) return "(binary, " + std::to_string(bytes.size()) + " bytes)";
+    return "\"" + bytes + "\"";
+}
+
+// One line of the story, in words.
+std::string story_line(const sim::TraceEvent& e) {
+    switch (e.kind) {
+        case sim::TraceKind::send:
+            return "sent by " + e.node + " (socket " + std::to_string(e.socket) +
+                   "): queued in its socket";
+        case sim::TraceKind::fork:
+            return "copied for " + std::to_string(e.value) + " more subscriber(s) at " + e.node;
+        case sim::TraceKind::encoded:
+            return "left " + e.node + "'s queue: on the wire to " + e.peer;
+        case sim::TraceKind::arrived:
+            return "arrived at " + e.node + ": waiting in its queue";
+        case sim::TraceKind::deliver:
+            return "delivered: " + e.node + " received it (socket " + std::to_string(e.socket) +
+                   ")";
+        case sim::TraceKind::drop:
+            return "dropped" + (e.node.empty() ? std::string() : " at " + e.node) +
+                   ", reason: " + e.detail;
+        default:
+            return std::string(sim::to_string(e.kind)) + " " + e.node;
+    }
 }
 
 void inspect_message(AppState& app) {
@@ -415,15 +479,14 @@ void inspect_message(AppState& app) {
     if (send) {
         ImGui::Text("sent by %s (socket %d) at %s, %lld bytes", send->node.c_str(), send->socket,
                     format_time(send->time_ns).c_str(), static_cast<long long>(send->value));
-        ImGui::TextUnformatted("frames (text):");
+        const auto& frames = app.ctl.frames_of(id);
+        ImGui::Text("%zu frame%s:", frames.size(), frames.size() == 1 ? "" : "s");
         if (app.mono) ImGui::PushFont(app.mono);
-        ImGui::PushTextWrapPos(0);
-        ImGui::TextUnformatted(send->detail.c_str());
-        ImGui::PopTextWrapPos();
-        if (app.mono) ImGui::PopFont();
-        ImGui::TextUnformatted("hex (of the text shown):");
-        if (app.mono) ImGui::PushFont(app.mono);
-        ImGui::TextUnformatted(hex_of(send->detail).c_str());
+        for (size_t k = 0; k < frames.size() && k < 16; ++k) {
+            ImGui::Text("[%zu] %zu bytes  %s", k, frames[k].size(), frame_text(frames[k]).c_str());
+            ImGui::TextColored(kDimText, "%s", hex_dump(frames[k], 256).c_str());
+        }
+        if (frames.size() > 16) ImGui::Text("... %zu more frames", frames.size() - 16);
         if (app.mono) ImGui::PopFont();
     }
     ImGui::Separator();
@@ -435,16 +498,16 @@ void inspect_message(AppState& app) {
         const bool past = e.time_ns <= app.ctl.now();
         ImGui::TextColored(past ? ImGui::ColorConvertU32ToFloat4(event_colour(e.kind))
                                 : ImVec4(0.45f, 0.45f, 0.5f, 1),
-                           "%s  %s at %s %s", format_time(e.time_ns).c_str(),
-                           std::string(sim::to_string(e.kind)).c_str(), e.node.c_str(),
-                           e.kind == sim::TraceKind::drop ? ("(" + e.detail + ")").c_str() : "");
+                           "%10s  %s", format_time(e.time_ns).c_str(), story_line(e).c_str());
         const std::string when = " at " + format_time(e.time_ns);
         if (e.kind == sim::TraceKind::deliver)
             fate = past ? "delivered to " + e.node + when
                         : "on its way now; will be delivered to " + e.node + when;
         if (e.kind == sim::TraceKind::drop)
-            fate = past ? "dropped at " + e.node + when + ": " + e.detail
-                        : "on its way now; will be dropped at " + e.node + when + ": " + e.detail;
+            fate =
+                past ? "dropped" + (e.node.empty() ? "" : " at " + e.node) + when + ": " + e.detail
+                     : "on its way now; will be dropped" + (e.node.empty() ? "" : " at " + e.node) +
+                           when + ": " + e.detail;
     }
     ImGui::Text("Fate: %s", fate.c_str());
     ImGui::TextColored(kDimText, "(grey lines are still in the future at %s)",
@@ -468,11 +531,14 @@ void inspect_node(AppState& app) {
                 ImGui::ColorConvertU32ToFloat4(socket_colour(std::string(zmtp_name(s.type)))),
                 "socket %d  %s", s.id, std::string(zmtp_name(s.type)).c_str());
             for (const auto& ep : s.endpoints) ImGui::BulletText("%s", ep.c_str());
-            int k = 0;
-            for (const auto& [in, out] : s.pipe_depths)
-                ImGui::BulletText("pipe %d: %zu queued in, %zu queued out (default HWM 1000)", ++k,
-                                  in, out);
-            if (s.pipe_depths.empty()) ImGui::BulletText("no pipes yet (no peer connected)");
+            auto limit = [](uint64_t hwm) {
+                return hwm == 0 ? std::string("no limit") : "HWM " + std::to_string(hwm);
+            };
+            for (const auto& pipe : s.pipes)
+                ImGui::BulletText("pipe to %s: %zu queued in (%s), %zu queued out (%s)",
+                                  pipe.peer.c_str(), pipe.inbound, limit(pipe.inbound_hwm).c_str(),
+                                  pipe.outbound, limit(pipe.outbound_hwm).c_str());
+            if (s.pipes.empty()) ImGui::BulletText("no pipes yet (no peer connected)");
         }
     }
     ImGui::Separator();

@@ -37,8 +37,9 @@ int main(int argc, char** argv) {
         s.nodes.push_back(server);
         s.nodes.push_back(client);
     }
-    // The trace: sockets and connections, then 10,000 requests sent in the first ms and
-    // delivered between 5.2 and 5.7 ms; the frame is drawn at 5 ms, all of them moving.
+    // The trace: sockets and connections, then 10,000 requests sent in the first ms,
+    // encoded onto the wire from 1.3 ms, arrived and delivered between 5.1 and 5.7 ms; the
+    // frame is drawn at 5 ms, all of them moving.
     std::vector<sim::TraceEvent> events;
     for (int i = 0; i < kPairs; ++i) {
         const std::string sn = "s" + std::to_string(i), cn = "c" + std::to_string(i);
@@ -64,6 +65,19 @@ int main(int argc, char** argv) {
                             1, static_cast<uint64_t>(m), "", "Hello " + std::to_string(m), 8});
     }
     events.insert(events.end(), delivers.begin(), delivers.end());
+    // Each request leaves its client's queue 1 ms after it was sent and arrives 0.1 ms
+    // before its delivery: at 5 ms every one of them is on its link.
+    for (int m = 1; m <= kMessages; ++m) {
+        const int pair = m % kPairs;
+        const std::string sn = "s" + std::to_string(pair), cn = "c" + std::to_string(pair);
+        events.push_back({1'300'000 + m * 50, sim::TraceKind::encoded, cn, 0,
+                          static_cast<uint64_t>(m), sn, "", 0});
+        events.push_back({5'100'000 + m * 50, sim::TraceKind::arrived, sn, 0,
+                          static_cast<uint64_t>(m), cn, "", 0});
+    }
+    std::stable_sort(
+        events.begin(), events.end(),
+        [](const sim::TraceEvent& a, const sim::TraceEvent& b) { return a.time_ns < b.time_ns; });
 
     gui::AppState app(gui::program_lookup());
     gui::load_scenario(app, s);

@@ -19,6 +19,8 @@ void Controller::load(const sim::Scenario& scenario) {
 }
 
 void Controller::rebuild_reference() {
+    frames_.clear();
+    foreign_trace_ = false;
     sim::ScenarioRun reference(scenario_, programs_);
     reference.run_to_end();
     events_ = reference.simulation().trace().events();
@@ -30,6 +32,8 @@ void Controller::rebuild_reference() {
 }
 
 void Controller::show_trace(std::vector<sim::TraceEvent> events) {
+    frames_.clear();
+    foreign_trace_ = true;
     events_ = std::move(events);
     sim::TraceHash hash;
     for (const auto& e : events_) hash.add(e);
@@ -91,6 +95,25 @@ void Controller::tick(double wall_seconds) {
     carry_ns_ -= whole;
     seek(now_ + static_cast<int64_t>(whole));
     if (now_ >= end()) playing = false;
+}
+
+const std::vector<std::string>& Controller::frames_of(uint64_t id) {
+    auto cached = frames_.find(id);
+    if (cached != frames_.end()) return cached->second;
+    std::vector<std::string>& frames = frames_[id];
+    const auto send = std::find_if(events_.begin(), events_.end(), [id](const sim::TraceEvent& e) {
+        return e.kind == sim::TraceKind::send && e.message == id;
+    });
+    if (send == events_.end() || foreign_trace_) return frames;
+    // Deterministic: a fresh run of the same scenario sends the same message at the same time.
+    sim::ScenarioRun rerun(scenario_, programs_);
+    rerun.simulation().on_message_sent([&frames, id](uint64_t sent_id, const Message& msg) {
+        if (sent_id != id) return;
+        frames.clear();
+        for (size_t i = 0; i < msg.size(); ++i) frames.push_back(msg[i].str());
+    });
+    rerun.run_until(send->time_ns);
+    return frames;
 }
 
 std::string Controller::inject(FaultCommand command) {

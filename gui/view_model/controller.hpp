@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -60,6 +61,12 @@ public:
     void tick(double wall_seconds);
     int rebuilds() const noexcept { return rebuilds_; }  // rewinds so far (tests)
 
+    // --- inspecting a message -----------------------------------------------------------------
+    // The frames the program sent as message `id` (the trace keeps only a preview): found by
+    // re-running the scenario from its seed to the send, then kept. Empty when no program
+    // sent that id in this run.
+    const std::vector<std::string>& frames_of(uint64_t id);
+
     // --- faults by hand ------------------------------------------------------------------------
     // Records the fault at now() (whole ms) in the plan and re-runs to now(). "" or why not.
     std::string inject(FaultCommand command);
@@ -78,6 +85,8 @@ private:
     sim::Ledger ledger_;
     std::vector<std::pair<int64_t, std::string>> narration_;
     std::string hash_;
+    std::map<uint64_t, std::vector<std::string>> frames_;  // by message id, this run only
+    bool foreign_trace_ = false;  // show_trace(): the events are not the scenario's run
     int64_t now_ = 0;
     double carry_ns_ = 0;
     int rebuilds_ = 0;

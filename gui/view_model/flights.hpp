@@ -1,7 +1,10 @@
 // Messages in motion, from the trace alone: each copy a program sent becomes a flight from
 // the sending node to the node where it was delivered (or dropped). A flight waits at the
-// sender while it is queued (until one link latency before its arrival), then moves along
-// the link. Drops are marks at the node where they happened, with their reason.
+// sender while it is queued, moves along the link from the moment its session encoded it
+// (the trace's "encoded") until its last byte arrived ("arrived"), then waits in the
+// receiver's queue until a program takes it. Traces without encoded/arrived events
+// (inproc, or recorded elsewhere) fall back to one link latency of movement before the
+// delivery. Drops are marks at the node where they happened, with their reason.
 #pragma once
 
 #include <array>
@@ -23,8 +26,9 @@ struct Flight {
     int from_socket = 0;
     std::string socket_type;  // the sender's socket type ("REQ"), for the colour
     int64_t send_ns = 0;
-    int64_t depart_ns = 0;    // leaves the sender's queue
-    int64_t end_ns = kNever;  // delivered or dropped
+    int64_t depart_ns = 0;       // leaves the sender's queue
+    int64_t arrive_ns = kNever;  // reaches the receiver's queue (kNever: not in the run)
+    int64_t end_ns = kNever;     // delivered or dropped
     bool dropped = false;
     std::string reason;   // drop reason
     std::string preview;  // frames, as the trace shows them
@@ -46,8 +50,8 @@ struct FlightSet {
 FlightSet build_flights(const sim::Scenario& scenario, const std::vector<sim::TraceEvent>& events);
 
 // Where a flight is at `time_ns`: not yet sent, queued at the sender, moving (with the
-// fraction 0..1 of the way), or arrived.
-enum class FlightPhase { before, queued, moving, done };
+// fraction 0..1 of the way), waiting in the receiver's queue, or taken (done).
+enum class FlightPhase { before, queued, moving, arrived, done };
 struct FlightPosition {
     FlightPhase phase = FlightPhase::before;
     double fraction = 0;  // moving: 0 at the sender, 1 at the receiver
@@ -56,7 +60,7 @@ FlightPosition flight_position(const Flight& flight, int64_t time_ns);
 
 std::array<double, 2> lerp(std::array<double, 2> a, std::array<double, 2> b, double f);
 
-// Indices of the flights visible at time_ns (queued or moving), in flight order.
+// Indices of the flights visible at time_ns (queued, moving or arrived), in flight order.
 std::vector<size_t> visible_flights(const FlightSet& set, int64_t time_ns);
 
 }  // namespace sculpin::gui

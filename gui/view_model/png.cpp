@@ -3,6 +3,8 @@
 #include <array>
 #include <fstream>
 
+#include "gui/view_model/deflate.hpp"
+
 namespace sculpin::gui {
 
 uint32_t crc32(const uint8_t* data, size_t size, uint32_t crc) {
@@ -60,27 +62,7 @@ std::vector<uint8_t> encode_png(const uint8_t* pixels, int width, int height, in
         const uint8_t* row = pixels + static_cast<size_t>(y) * stride;
         raw.insert(raw.end(), row, row + stride);
     }
-    // zlib: header, stored blocks of at most 65535 bytes, Adler-32.
-    std::vector<uint8_t> z = {0x78, 0x01};
-    size_t pos = 0;
-    do {
-        const size_t n = std::min<size_t>(65535, raw.size() - pos);
-        const bool last = pos + n == raw.size();
-        z.push_back(last ? 1 : 0);
-        z.push_back(static_cast<uint8_t>(n));
-        z.push_back(static_cast<uint8_t>(n >> 8));
-        z.push_back(static_cast<uint8_t>(~n));
-        z.push_back(static_cast<uint8_t>(~n >> 8));
-        z.insert(z.end(), raw.begin() + static_cast<long>(pos),
-                 raw.begin() + static_cast<long>(pos + n));
-        pos += n;
-    } while (pos < raw.size());
-    uint32_t a = 1, b = 0;
-    for (uint8_t byte : raw) {
-        a = (a + byte) % 65521;
-        b = (b + a) % 65521;
-    }
-    put32(z, (b << 16) | a);
+    const std::vector<uint8_t> z = zlib_compress(raw.data(), raw.size());
     chunk(out, "IDAT", z);
     chunk(out, "IEND", {});
     return out;

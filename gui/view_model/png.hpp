@@ -1,5 +1,5 @@
-// A tiny PNG writer (8-bit RGB or RGBA, zlib "stored" blocks, no compression library):
-// enough for screenshots.
+// A tiny PNG writer (8-bit RGB or RGBA, compressed by our own deflate.hpp, no compression
+// library): enough for screenshots.
 #pragma once
 
 #include <cstdint>

@@ -102,6 +102,7 @@ LinkState link_state(const sim::Scenario& scenario, const std::vector<TraceEvent
     LinkState state;
     // Per direction: is a stream up? (a->b as seen from a, b->a as seen from b)
     int up = 0, greeted = 0;
+    std::string reason;
     for (const auto& e : events) {
         if (e.time_ns > time_ns) break;
         if (e.kind == TraceKind::node_crash && (e.node == link.a || e.node == link.b)) {
@@ -116,8 +117,10 @@ LinkState link_state(const sim::Scenario& scenario, const std::vector<TraceEvent
         if (e.kind == TraceKind::disconnected) {
             up = std::max(0, up - 1);
             greeted = std::max(0, greeted - 1);
+            reason = e.detail;
         }
     }
+    if (up == 0) state.down_reason = reason;
     // A crash tears down without a disconnected event on the dead side: the survivor's
     // event counts once, so "up" means at least one side still sees the stream.
     state.connected = up > 0;
@@ -225,6 +228,7 @@ std::vector<LinkState> all_link_states(const sim::Scenario& scenario, const Topo
         by_node.emplace(topo.links[i].b, i);
     }
     std::vector<int> up(topo.links.size(), 0), greeted(topo.links.size(), 0);
+    std::vector<std::string> reason(topo.links.size());
     for (const auto& e : events) {
         if (e.time_ns > time_ns) break;
         if (e.kind == TraceKind::node_crash) {
@@ -244,6 +248,7 @@ std::vector<LinkState> all_link_states(const sim::Scenario& scenario, const Topo
         if (e.kind == TraceKind::disconnected) {
             up[i] = std::max(0, up[i] - 1);
             greeted[i] = std::max(0, greeted[i] - 1);
+            reason[i] = e.detail;
         }
     }
     std::vector<LinkState> out(topo.links.size());
@@ -251,6 +256,7 @@ std::vector<LinkState> all_link_states(const sim::Scenario& scenario, const Topo
         out[i] = link_state(scenario, {}, topo.links[i], time_ns);  // the fault plan part
         out[i].connected = up[i] > 0;
         out[i].handshaken = greeted[i] > 0;
+        if (up[i] == 0) out[i].down_reason = reason[i];
     }
     return out;
 }

@@ -53,6 +53,9 @@ struct LinkState {
     bool handshaken = false;  // and ZMTP greeted both ways
     bool partitioned = false;
     bool clogged = false;
+    // Why the last stream between them went down ("heartbeat timeout: ..."), while none
+    // is up; "" otherwise.
+    std::string down_reason;
 };
 LinkState link_state(const sim::Scenario& scenario, const std::vector<sim::TraceEvent>& events,
                      const TopoLink& link, int64_t time_ns);
