@@ -352,9 +352,12 @@ ZMQ_EXPORT int zmq_socket_monitor(void* s_, const char* addr_, int events_);
 #define ZMQ_POLLERR 4
 #define ZMQ_POLLPRI 8
 
+/* The type of a plain file descriptor in a poll item. */
+typedef int zmq_fd_t;
+
 typedef struct zmq_pollitem_t {
     void* socket;
-    int fd;
+    zmq_fd_t fd;
     short events;
     short revents;
 } zmq_pollitem_t;
