@@ -89,9 +89,11 @@ int zmq_ctx_set(void* c, int option, int value) {
             context->max_sockets = value;
             return 0;
         case ZMQ_THREAD_PRIORITY:
+            if (value < 0) return fail(EINVAL);
             context->thread_priority = value;
             return 0;
         case ZMQ_THREAD_SCHED_POLICY:
+            if (value < 0) return fail(EINVAL);
             context->thread_sched_policy = value;
             return 0;
         case ZMQ_MAX_MSGSZ:
@@ -104,6 +106,7 @@ int zmq_ctx_set(void* c, int option, int value) {
         case ZMQ_BLOCKY:
             context->blocky = value != 0;
             return 0;
+        case ZMQ_THREAD_NAME_PREFIX:  // the I/O thread keeps its own name
         case ZMQ_THREAD_AFFINITY_CPU_ADD:
         case ZMQ_THREAD_AFFINITY_CPU_REMOVE:
             if (value < 0) return fail(EINVAL);

@@ -58,6 +58,10 @@ void update_properties(CapiSocket& socket) {
 }  // namespace
 
 int send_frame(CapiSocket& socket, Frame frame, int flags) {
+    if (socket.outbound.empty() && (flags & ZMQ_SNDMORE) != 0) {
+        // The engine takes whole messages; let it refuse a doomed one at its first frame.
+        if (const int rc = socket.handle->check_first_frame(frame)) return rc;
+    }
     socket.outbound.push_back(std::move(frame));
     if ((flags & ZMQ_SNDMORE) != 0) return 0;
     const int rc = socket.handle->send(socket.outbound, flags & ZMQ_DONTWAIT);
@@ -110,6 +114,7 @@ int endpoint_call(void* s, const char* address, int (SocketHandle::*call)(const 
 template <class T>
 int put_value(void* value, size_t* size, T v) {
     if (value == nullptr || size == nullptr || *size < sizeof(T)) return fail(EINVAL);
+    std::memset(value, 0, *size);  // a wider buffer reads as the same number (libzmq does so)
     std::memcpy(value, &v, sizeof(T));
     *size = sizeof(T);
     return 0;
@@ -128,6 +133,7 @@ void* zmq_socket(void* c, int type) {
             return nullptr;
         }
         bool blocky = true;
+        bool ipv6 = false;
         {
             std::lock_guard lock(context->mutex);
             if (context->open_sockets >= context->max_sockets) {
@@ -136,15 +142,17 @@ void* zmq_socket(void* c, int type) {
             }
             ++context->open_sockets;
             blocky = context->blocky;
+            ipv6 = context->ipv6;
         }
         SocketHandle* handle = nullptr;
+        int error = ETERM;  // Context::socket gives null once the context is shut down
         try {
             handle = context->context->socket(static_cast<SocketType>(type));
         } catch (const std::invalid_argument&) {
-            errno = EINVAL;  // a type the engine does not have
+            error = EINVAL;  // a type the engine does not have
         }
         if (handle == nullptr) {
-            if (errno != EINVAL) errno = ETERM;
+            errno = error;
             std::lock_guard lock(context->mutex);
             --context->open_sockets;
             return nullptr;
@@ -152,6 +160,10 @@ void* zmq_socket(void* c, int type) {
         if (!blocky) {
             const int zero = 0;
             handle->set_option(ZMQ_LINGER, &zero, sizeof zero);
+        }
+        if (ipv6) {
+            const int one = 1;
+            handle->set_option(ZMQ_IPV6, &one, sizeof one);
         }
         auto* socket = new CapiSocket();
         socket->owner = context;
@@ -284,7 +296,7 @@ int zmq_sendiov(void* s, struct iovec* iov, size_t count, int flags) {
 int zmq_recviov(void* s, struct iovec* iov, size_t* count, int flags) {
     CapiSocket* socket = as_socket(s);
     if (socket == nullptr) return -1;
-    if (count == nullptr || iov == nullptr) return fail(EINVAL);
+    if (count == nullptr || *count == 0 || iov == nullptr) return fail(EINVAL);
     return guarded(-1, [&] {
         // Each frame lands in a malloc()ed buffer the caller frees, as libzmq documents;
         // the result is the number of frames.

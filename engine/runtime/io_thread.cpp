@@ -1,6 +1,7 @@
 #include "runtime/io_thread.hpp"
 
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -241,6 +242,11 @@ void IoThread::connect_finished(Connecter& connecter, int64_t now_ms) {
 
 void IoThread::start_session(int fd, const SocketLink& link, std::string peer_address,
                              std::string endpoint, Connecter* connecter, int64_t now_ms) {
+    // SNDBUF/RCVBUF: the kernel buffers of this connection (best effort, as in libzmq).
+    if (link.options.sndbuf_bytes >= 0)
+        ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &link.options.sndbuf_bytes, sizeof(int));
+    if (link.options.rcvbuf_bytes >= 0)
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &link.options.rcvbuf_bytes, sizeof(int));
     const uint64_t id = next_id_++;
     auto entry = std::make_unique<SessionEntry>();
     entry->session = std::make_unique<StreamSession>(
@@ -350,6 +356,13 @@ void IoThread::remove_endpoint(SocketHandle* socket, std::string endpoint) {
         }
     }
     const int64_t now = monotonic_ms();
+    // Connections the listener accepted go with it, as libzmq's unbind does.
+    std::vector<uint64_t> accepted;
+    for (auto& [id, entry] : sessions_)
+        if (entry->link.socket == socket && entry->connecter == nullptr &&
+            entry->endpoint == endpoint)
+            accepted.push_back(id);
+    for (uint64_t id : accepted) end_session(id, now);
     std::vector<uint64_t> doomed;
     for (auto& [id, connecter] : connecters_)
         if (connecter->link.socket == socket && connecter->endpoint_text == endpoint)
