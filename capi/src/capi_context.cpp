@@ -106,7 +106,9 @@ int zmq_ctx_set(void* c, int option, int value) {
         case ZMQ_BLOCKY:
             context->blocky = value != 0;
             return 0;
-        case ZMQ_THREAD_NAME_PREFIX:  // the I/O thread keeps its own name
+        case ZMQ_THREAD_NAME_PREFIX:
+            context->thread_name_prefix = value;
+            return 0;
         case ZMQ_THREAD_AFFINITY_CPU_ADD:
         case ZMQ_THREAD_AFFINITY_CPU_REMOVE:
             if (value < 0) return fail(EINVAL);
@@ -131,6 +133,8 @@ int zmq_ctx_get(void* c, int option) {
             return context->thread_sched_policy;
         case ZMQ_MAX_MSGSZ:
             return context->max_msgsz;
+        case ZMQ_THREAD_NAME_PREFIX:
+            return context->thread_name_prefix;
         case ZMQ_MSG_T_SIZE:
             return static_cast<int>(sizeof(zmq_msg_t));
         case ZMQ_IPV6:

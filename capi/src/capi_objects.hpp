@@ -31,6 +31,7 @@ struct CapiContext {
     int thread_priority = ZMQ_THREAD_PRIORITY_DFLT;
     int thread_sched_policy = ZMQ_THREAD_SCHED_POLICY_DFLT;
     int max_msgsz = INT32_MAX;
+    int thread_name_prefix = 0;  // kept for ctx_get; the I/O thread keeps its own name
     bool ipv6 = false;
     bool blocky = true;  // false: new sockets get LINGER 0
     int open_sockets = 0;
@@ -115,6 +116,8 @@ int recv_frame(CapiSocket& socket, Frame* out, MessageProperties** properties, i
 
 // Stops the monitor of `socket` (if any), announcing MONITOR_STOPPED.
 void stop_monitor(CapiSocket& socket);
+// The same for a socket being closed: the monitor stops after the close's own events.
+void stop_monitor_after_close(CapiSocket& socket);
 
 // Runs `body` and turns any C++ exception into errno: nothing escapes to a C caller.
 template <class Body, class Result>

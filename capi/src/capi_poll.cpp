@@ -47,6 +47,29 @@ void stop_monitor(CapiSocket& socket) {
     --socket.owner->open_sockets;
 }
 
+void stop_monitor_after_close(CapiSocket& socket) {
+    if (socket.monitor == nullptr) return;
+    // The I/O thread reports the closing (CLOSED, DISCONNECTED) while it takes the socket
+    // down; the monitor stops after those, as libzmq's does, by queueing behind them.
+    {
+        std::lock_guard lock(socket.owner->mutex);
+        --socket.owner->open_sockets;
+    }
+    SocketHandle* monitored = socket.handle;
+    SocketHandle* monitor = socket.monitor;
+    const bool announce = (socket.monitor_events & ZMQ_EVENT_MONITOR_STOPPED) != 0;
+    socket.monitor = nullptr;
+    socket.monitor_events = 0;
+    socket.owner->context->io().post([monitored, monitor, announce] {
+        monitored->set_monitor(nullptr, 0);
+        if (announce) {
+            Message stopped = monitor_message(ZMQ_EVENT_MONITOR_STOPPED, 0, "");
+            monitor->send(stopped, ZMQ_DONTWAIT);
+        }
+        monitor->close();
+    });
+}
+
 }  // namespace sculpin::capi
 
 extern "C" {

@@ -176,8 +176,8 @@ int zmq_close(void* s) {
     CapiSocket* socket = as_socket(s);
     if (socket == nullptr) return -1;
     return guarded(-1, [&] {
-        stop_monitor(*socket);
         socket->handle->close();
+        stop_monitor_after_close(*socket);
         {
             std::lock_guard lock(socket->owner->mutex);
             --socket->owner->open_sockets;

@@ -76,6 +76,7 @@ struct IoThread::SessionEntry {
     std::string endpoint;
     Connecter* connecter = nullptr;  // null for accepted connections
     int64_t linger_deadline_ms = -1;
+    bool handshake_reported = false;  // HANDSHAKE_SUCCEEDED went to the monitor
 };
 
 IoThread::IoThread() : epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)), scratch_(64 * 1024) {
@@ -280,6 +281,7 @@ std::shared_ptr<PipeEnd> IoThread::session_ready(StreamSession& session, const w
     }
     monitor(entry.link.socket,
             {monitor_event::handshake_succeeded, 0, entry.endpoint, session.peer_address()});
+    entry.handshake_reported = true;
     if (entry.connecter != nullptr)
         entry.connecter->current_ivl_ms =
             entry.link.options.reconnect_ivl_ms;  // a good connection resets the backoff
@@ -299,6 +301,15 @@ std::shared_ptr<PipeEnd> IoThread::session_ready(StreamSession& session, const w
 }
 
 void IoThread::run_session(SessionEntry& entry, StreamSession::Status status, int64_t now_ms) {
+    if (!entry.handshake_reported && entry.session->handshake_done()) {
+        // A connection whose pipe was made at connect time skips session_ready: report
+        // its handshake here.
+        entry.handshake_reported = true;
+        monitor(entry.link.socket, {monitor_event::handshake_succeeded, 0, entry.endpoint,
+                                    entry.session->peer_address()});
+        if (entry.connecter != nullptr)
+            entry.connecter->current_ivl_ms = entry.link.options.reconnect_ivl_ms;
+    }
     if (status == StreamSession::Status::busy) {
         busy_.push_back(entry.session->id());
     } else if (status == StreamSession::Status::closed) {
@@ -390,6 +401,7 @@ void IoThread::socket_closed(SocketHandle* socket, int linger_ms) {
         Listener& listener = *it->second;
         if (listener.link.socket == socket) {
             unwatch(listener.fd);
+            monitor(socket, {monitor_event::closed, listener.fd, listener.bound, {}});
             net::close_fd(listener.fd);
             net::unlink_ipc(listener.endpoint);
             it = listeners_.erase(it);
