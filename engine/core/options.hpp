@@ -10,6 +10,8 @@ namespace sculpin {
 namespace option {
 constexpr int routing_id = 5;
 constexpr int subscribe = 6;
+constexpr int sndbuf = 11;
+constexpr int rcvbuf = 12;
 constexpr int unsubscribe = 7;
 constexpr int rcvmore = 13;
 constexpr int fd = 14;
@@ -25,9 +27,13 @@ constexpr int rcvhwm = 24;
 constexpr int rcvtimeo = 27;
 constexpr int sndtimeo = 28;
 constexpr int last_endpoint = 32;
+constexpr int ipv4only = 31;  // deprecated inverse of ipv6
 constexpr int router_mandatory = 33;
 constexpr int immediate = 39;
 constexpr int xpub_verbose = 40;
+constexpr int ipv6 = 42;
+constexpr int mechanism = 43;  // read-only here: only NULL (0) exists
+constexpr int probe_router = 51;
 constexpr int req_correlate = 52;
 constexpr int req_relaxed = 53;
 constexpr int conflate = 54;
@@ -59,6 +65,10 @@ struct SocketOptions {
     int sndtimeo_ms = -1;           // -1 = block forever
     int rcvtimeo_ms = -1;
     int backlog = 100;
+    int sndbuf_bytes = -1;  // kernel SO_SNDBUF of each connection; -1 = the OS default
+    int rcvbuf_bytes = -1;  // kernel SO_RCVBUF
+    bool probe_router = false;  // send an empty message to every new peer (ROUTER, DEALER, REQ)
+    bool ipv6 = false;  // a tcp wildcard bind listens on IPv6 too ("::", dual stack)
 };
 
 }  // namespace sculpin

@@ -95,7 +95,7 @@ int Context::inproc_bind(SocketHandle* socket, const std::string& name) {
     return 0;
 }
 
-int Context::inproc_connect(SocketHandle* socket, const std::string& name) {
+int Context::inproc_connect(SocketHandle* socket, const std::string& name, uint64_t* pipe_id) {
     SocketHandle* binder = nullptr;
     std::shared_ptr<PipeEnd> binder_end;
     std::shared_ptr<PipeEnd> connecter_end;
@@ -118,6 +118,7 @@ int Context::inproc_connect(SocketHandle* socket, const std::string& name) {
         }
     }
     if (binder != nullptr) binder->post_attach(std::move(binder_end));
+    *pipe_id = connecter_end->id();
     socket->post_attach(std::move(connecter_end));
     return 0;
 }

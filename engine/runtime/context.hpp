@@ -36,8 +36,9 @@ public:
     // --- inproc: any thread ---------------------------------------------------------
     // Registers `socket` under `name`; peers that connected earlier are attached now.
     int inproc_bind(SocketHandle* socket, const std::string& name);
-    // Connects to `name`: attaches at once if bound, else waits for the bind.
-    int inproc_connect(SocketHandle* socket, const std::string& name);
+    // Connects to `name`: attaches at once if bound, else waits for the bind. The id of
+    // the connecter's pipe end goes to *pipe_id (for disconnect).
+    int inproc_connect(SocketHandle* socket, const std::string& name, uint64_t* pipe_id);
     void inproc_unbind_all(SocketHandle* socket);
 
     // Called by SocketHandle::close().

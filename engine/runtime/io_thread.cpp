@@ -1,6 +1,7 @@
 #include "runtime/io_thread.hpp"
 
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -75,6 +76,7 @@ struct IoThread::SessionEntry {
     std::string endpoint;
     Connecter* connecter = nullptr;  // null for accepted connections
     int64_t linger_deadline_ms = -1;
+    bool handshake_reported = false;  // HANDSHAKE_SUCCEEDED went to the monitor
 };
 
 IoThread::IoThread() : epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)), scratch_(64 * 1024) {
@@ -241,6 +243,11 @@ void IoThread::connect_finished(Connecter& connecter, int64_t now_ms) {
 
 void IoThread::start_session(int fd, const SocketLink& link, std::string peer_address,
                              std::string endpoint, Connecter* connecter, int64_t now_ms) {
+    // SNDBUF/RCVBUF: the kernel buffers of this connection (best effort, as in libzmq).
+    if (link.options.sndbuf_bytes >= 0)
+        ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &link.options.sndbuf_bytes, sizeof(int));
+    if (link.options.rcvbuf_bytes >= 0)
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &link.options.rcvbuf_bytes, sizeof(int));
     const uint64_t id = next_id_++;
     auto entry = std::make_unique<SessionEntry>();
     entry->session = std::make_unique<StreamSession>(
@@ -274,6 +281,7 @@ std::shared_ptr<PipeEnd> IoThread::session_ready(StreamSession& session, const w
     }
     monitor(entry.link.socket,
             {monitor_event::handshake_succeeded, 0, entry.endpoint, session.peer_address()});
+    entry.handshake_reported = true;
     if (entry.connecter != nullptr)
         entry.connecter->current_ivl_ms =
             entry.link.options.reconnect_ivl_ms;  // a good connection resets the backoff
@@ -293,6 +301,15 @@ std::shared_ptr<PipeEnd> IoThread::session_ready(StreamSession& session, const w
 }
 
 void IoThread::run_session(SessionEntry& entry, StreamSession::Status status, int64_t now_ms) {
+    if (!entry.handshake_reported && entry.session->handshake_done()) {
+        // A connection whose pipe was made at connect time skips session_ready: report
+        // its handshake here.
+        entry.handshake_reported = true;
+        monitor(entry.link.socket, {monitor_event::handshake_succeeded, 0, entry.endpoint,
+                                    entry.session->peer_address()});
+        if (entry.connecter != nullptr)
+            entry.connecter->current_ivl_ms = entry.link.options.reconnect_ivl_ms;
+    }
     if (status == StreamSession::Status::busy) {
         busy_.push_back(entry.session->id());
     } else if (status == StreamSession::Status::closed) {
@@ -350,6 +367,13 @@ void IoThread::remove_endpoint(SocketHandle* socket, std::string endpoint) {
         }
     }
     const int64_t now = monotonic_ms();
+    // Connections the listener accepted go with it, as libzmq's unbind does.
+    std::vector<uint64_t> accepted;
+    for (auto& [id, entry] : sessions_)
+        if (entry->link.socket == socket && entry->connecter == nullptr &&
+            entry->endpoint == endpoint)
+            accepted.push_back(id);
+    for (uint64_t id : accepted) end_session(id, now);
     std::vector<uint64_t> doomed;
     for (auto& [id, connecter] : connecters_)
         if (connecter->link.socket == socket && connecter->endpoint_text == endpoint)
@@ -377,6 +401,7 @@ void IoThread::socket_closed(SocketHandle* socket, int linger_ms) {
         Listener& listener = *it->second;
         if (listener.link.socket == socket) {
             unwatch(listener.fd);
+            monitor(socket, {monitor_event::closed, listener.fd, listener.bound, {}});
             net::close_fd(listener.fd);
             net::unlink_ipc(listener.endpoint);
             it = listeners_.erase(it);

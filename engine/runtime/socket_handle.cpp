@@ -19,6 +19,14 @@ int64_t monotonic_ms() {
                std::chrono::steady_clock::now().time_since_epoch())
         .count();
 }
+// A transport we do not have is EPROTONOSUPPORT (as libzmq says); other bad text EINVAL.
+int endpoint_error(const std::string& text) {
+    const size_t scheme_end = text.find("://");
+    if (scheme_end == std::string::npos) return EINVAL;
+    const std::string scheme = text.substr(0, scheme_end);
+    const bool known = scheme == "tcp" || scheme == "ipc" || scheme == "inproc";
+    return known ? EINVAL : EPROTONOSUPPORT;
+}
 uint64_t capacity(int hwm) {
     return hwm <= 0 ? 0 : static_cast<uint64_t>(hwm);
 }
@@ -46,7 +54,12 @@ SocketLink SocketHandle::link() const {
 int SocketHandle::bind(const std::string& text) {
     if (closed_ || context_.terminated()) return kEterm;
     auto endpoint = parse_endpoint(text, &last_error_);
-    if (!endpoint) return EINVAL;
+    if (!endpoint) return endpoint_error(text);
+    if (endpoint->transport == Transport::tcp && endpoint->host == "*" && socket_->options().ipv6) {
+        // With IPV6 the wildcard is IPv6's, which also accepts IPv4 (dual stack).
+        endpoint->host = "::";
+        endpoint->ipv6 = true;
+    }
     if (endpoint->transport == Transport::inproc) {
         const int rc = context_.inproc_bind(this, endpoint->path);
         if (rc != 0) {
@@ -77,14 +90,17 @@ int SocketHandle::bind(const std::string& text) {
 int SocketHandle::connect(const std::string& text) {
     if (closed_ || context_.terminated()) return kEterm;
     auto endpoint = parse_endpoint(text, &last_error_);
-    if (!endpoint) return EINVAL;
+    if (!endpoint) return endpoint_error(text);
     if (endpoint->transport == Transport::tcp && (endpoint->port == 0 || endpoint->host == "*")) {
         last_error_ = "cannot connect to a wildcard address: " + text;
         return EINVAL;
     }
     if (endpoint->transport == Transport::inproc) {
         connected_endpoints_.push_back(text);
-        return context_.inproc_connect(this, endpoint->path);
+        uint64_t pipe_id = 0;
+        const int rc = context_.inproc_connect(this, endpoint->path, &pipe_id);
+        if (rc == 0) inproc_pipes_.emplace_back(text, pipe_id);
+        return rc;
     }
     // Without IMMEDIATE, the pipe exists from now on: messages queue (up to SNDHWM) until
     // the connection is up, and survive reconnects. ROUTER learns the peer's routing id
@@ -130,6 +146,26 @@ int SocketHandle::disconnect(const std::string& text) {
     auto it = std::find(connected_endpoints_.begin(), connected_endpoints_.end(), canonical);
     if (it == connected_endpoints_.end()) return ENOENT;
     connected_endpoints_.erase(it);
+    if (endpoint && endpoint->transport == Transport::inproc) {
+        // inproc pipes are ours alone (no I/O thread in between): close them here.
+        process_commands();  // the pipe may still be waiting in the mailbox
+        for (auto pipe = inproc_pipes_.begin(); pipe != inproc_pipes_.end();) {
+            if (pipe->first == text) {
+                socket_->detach(pipe->second);
+                pipe = inproc_pipes_.erase(pipe);
+            } else {
+                ++pipe;
+            }
+        }
+        return 0;
+    }
+    // The pipe made at connect is dropped now, with what it still holds (libzmq drops a
+    // disconnected peer's unread messages too); the I/O thread ends the connection.
+    process_commands();
+    std::vector<uint64_t> doomed;
+    for (const auto& [id, pipe] : socket_->pipes())
+        if (pipe->peer_info.address == canonical) doomed.push_back(id);
+    for (uint64_t id : doomed) socket_->detach(id);
     context_.io().post(
         [io = &context_.io(), self = this, canonical] { io->remove_endpoint(self, canonical); });
     return 0;
@@ -227,6 +263,12 @@ int SocketHandle::send(Message& msg, int flags) {
 int SocketHandle::recv(Message& out, int flags) {
     if (context_.terminated() && !closed_) return kEterm;
     return blocking([&] { return socket_->recv(out); }, flags, socket_->options().rcvtimeo_ms);
+}
+
+int SocketHandle::check_first_frame(const Frame& first) {
+    if (closed_) return ENOTSOCK;
+    process_commands();
+    return socket_->check_first_frame(first);
 }
 
 int SocketHandle::set_option(int option, const void* value, size_t size_bytes) {

@@ -44,6 +44,8 @@ public:
     // 0 or errno: EAGAIN (would block / timed out), kEfsm, EHOSTUNREACH, kEterm, ...
     int send(Message& msg, int flags = 0);
     int recv(Message& out, int flags = 0);
+    // Socket::check_first_frame, after taking in what other threads posted.
+    int check_first_frame(const Frame& first);
 
     int set_option(int option, const void* value, size_t size_bytes);
     int get_option(int option, void* value, size_t* size_bytes);
@@ -92,6 +94,8 @@ private:
     std::string last_error_;
     std::vector<std::string> bound_endpoints_;
     std::vector<std::string> connected_endpoints_;
+    // inproc connections by endpoint text, so that disconnect can close their pipes.
+    std::vector<std::pair<std::string, uint64_t>> inproc_pipes_;
     bool closed_ = false;
     std::mutex monitor_mutex_;
     std::function<void(const MonitorEvent&)> monitor_;

@@ -112,6 +112,12 @@ int Router::xsend(Message& msg) {
     return 0;
 }
 
+int Router::xcheck_first_frame(const Frame& first) const {
+    if (!mandatory_) return 0;
+    auto it = by_routing_id_.find(first.view());
+    return it == by_routing_id_.end() || it->second.pipe->peer_closed() ? EHOSTUNREACH : 0;
+}
+
 bool Router::xcan_send() {
     if (!mandatory_) return true;
     for (const auto& [id, out] : by_routing_id_)

@@ -33,6 +33,7 @@ public:
     size_t traced_held() const override { return fq_.read_ahead().traced() + ahead_.traced(); }
 protected:
     int xsend(Message& msg) override;
+    int xcheck_first_frame(const Frame& first) const override;
     int xrecv(Message& out) override;
     bool xcan_send() override;
     bool xcan_recv() override;

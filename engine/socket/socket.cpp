@@ -46,6 +46,12 @@ void Socket::attach(std::shared_ptr<PipeEnd> pipe) {
     PipeEnd& end = *pipe;
     pipes_.emplace(end.id(), std::move(pipe));
     xattach(end);
+    if (options_.probe_router) {
+        // PROBE_ROUTER: an empty message tells a ROUTER peer our routing id at once.
+        Message probe;
+        probe.push_back(Frame());
+        end.write_forced(probe);
+    }
 }
 
 void Socket::pipe_readable(uint64_t pipe_id) {
@@ -188,6 +194,25 @@ int Socket::set_option(int opt, const void* value, size_t size_bytes) {
             if (int rc = read_int(value, size_bytes, &v)) return rc;
             options_.backlog = v;
             return 0;
+        case option::ipv6:
+            return read_bool(value, size_bytes, &options_.ipv6);
+        case option::sndbuf:
+        case option::rcvbuf:
+            if (int rc = read_int(value, size_bytes, &v)) return rc;
+            if (v < -1) return EINVAL;
+            (opt == option::sndbuf ? options_.sndbuf_bytes : options_.rcvbuf_bytes) = v;
+            return 0;
+        case option::probe_router:
+            if (type_ != SocketType::router && type_ != SocketType::dealer &&
+                type_ != SocketType::req)
+                return EINVAL;
+            return read_bool(value, size_bytes, &options_.probe_router);
+        case option::ipv4only: {
+            bool ipv4only = false;
+            if (int rc = read_bool(value, size_bytes, &ipv4only)) return rc;
+            options_.ipv6 = !ipv4only;
+            return 0;
+        }
         default:
             return xset_option(opt, value, size_bytes);
     }
@@ -225,6 +250,16 @@ int Socket::get_option(int opt, void* value, size_t* size_bytes) const {
             return write_int(options_.rcvtimeo_ms, value, size_bytes);
         case option::backlog:
             return write_int(options_.backlog, value, size_bytes);
+        case option::ipv6:
+            return write_int(options_.ipv6, value, size_bytes);
+        case option::sndbuf:
+            return write_int(options_.sndbuf_bytes, value, size_bytes);
+        case option::rcvbuf:
+            return write_int(options_.rcvbuf_bytes, value, size_bytes);
+        case option::ipv4only:
+            return write_int(!options_.ipv6, value, size_bytes);
+        case option::mechanism:
+            return write_int(0, value, size_bytes);  // ZMQ_NULL: no security mechanisms yet
         case option::maxmsgsize:
             if (value == nullptr || size_bytes == nullptr || *size_bytes < sizeof(int64_t))
                 return EINVAL;

@@ -54,6 +54,11 @@ public:
     int send(Message& msg);
     // Non-blocking. 0: `out` holds a message. EAGAIN: nothing to read. kEfsm, ENOTSUP.
     int recv(Message& out);
+    // The first frame of a message still being composed frame by frame (the C API's
+    // ZMQ_SNDMORE): 0, or the error send() would give for any message starting with it
+    // (ROUTER_MANDATORY's EHOSTUNREACH), so that the caller fails at the first frame, as
+    // libzmq does. Sends nothing.
+    int check_first_frame(const Frame& first) const { return xcheck_first_frame(first); }
     // For polling: would send / recv succeed now?
     bool can_send();
     bool can_recv();
@@ -111,6 +116,7 @@ protected:
     virtual void xdetach(PipeEnd& pipe) = 0;  // forget the pipe: it is about to go away
     virtual void xread_activated(PipeEnd& pipe) = 0;
     virtual void xwrite_activated(PipeEnd& pipe) = 0;
+    virtual int xcheck_first_frame(const Frame&) const { return 0; }
     // Type-specific options; return EINVAL for unknown ones.
     virtual int xset_option(int option, const void* value, size_t size_bytes);
     virtual int xget_option(int option, void* value, size_t* size_bytes) const;

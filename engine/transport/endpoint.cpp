@@ -29,6 +29,7 @@ std::optional<Endpoint> parse_endpoint(const std::string& text, std::string* err
     Endpoint ep;
     if (scheme == "inproc" || scheme == "ipc") {
         if (rest.empty()) return fail("empty " + scheme + " name");
+        if (rest == "@") return fail("empty abstract ipc name");
         ep.transport = scheme == "inproc" ? Transport::inproc : Transport::ipc;
         ep.path = rest;
         return ep;
@@ -46,6 +47,7 @@ std::optional<Endpoint> parse_endpoint(const std::string& text, std::string* err
         ep.ipv6 = true;
     }
     if (host.empty()) return fail("empty host");
+    if (host.find_first_of(" \t") != std::string::npos) return fail("blank in host name");
     ep.host = host;
     if (port == "*" || port == "0") {
         ep.port = 0;

@@ -1,0 +1,198 @@
+// zmq_msg_t: one engine Frame (inline or zero-copy shared) placed inside the 64 bytes,
+// plus its MORE flag and the properties of the peer it came from.
+#include <strings.h>
+#include <cstring>
+
+#include "capi_objects.hpp"
+
+using namespace sculpin;
+using namespace sculpin::capi;
+
+namespace {
+
+void construct(zmq_msg_t* msg, Frame frame) {
+    std::memset(msg, 0, sizeof(zmq_msg_t));
+    new (msg) MsgLayout{std::move(frame), 0};
+}
+
+void destroy(zmq_msg_t* msg) {
+    MsgLayout* m = layout(msg);
+    if (MessageProperties* properties = m->properties()) properties->release();
+    m->~MsgLayout();
+}
+
+}  // namespace
+
+extern "C" {
+
+int zmq_msg_init(zmq_msg_t* msg) {
+    if (msg == nullptr) return fail(EFAULT);
+    construct(msg, Frame());
+    return 0;
+}
+
+int zmq_msg_init_size(zmq_msg_t* msg, size_t size) {
+    if (msg == nullptr) return fail(EFAULT);
+    return guarded(-1, [&] {
+        construct(msg, Frame::with_size(size));
+        return 0;
+    });
+}
+
+int zmq_msg_init_data(zmq_msg_t* msg, void* data, size_t size, zmq_free_fn* ffn, void* hint) {
+    if (msg == nullptr) return fail(EFAULT);
+    if (data == nullptr && size != 0) return fail(EFAULT);
+    return guarded(-1, [&] {
+        if (size == 0) {
+            // Nothing to share: an empty message; the buffer goes back at once.
+            construct(msg, Frame());
+            if (ffn != nullptr) ffn(data, hint);
+            return 0;
+        }
+        // Without ffn the data is constant and outlives the message (libzmq's rule).
+        construct(msg, Frame::adopt(data, size, ffn, hint));
+        return 0;
+    });
+}
+
+int zmq_msg_close(zmq_msg_t* msg) {
+    if (msg == nullptr) return fail(EFAULT);
+    destroy(msg);
+    // A closed message stays a valid empty one, so a second close is harmless.
+    construct(msg, Frame());
+    return 0;
+}
+
+int zmq_msg_move(zmq_msg_t* dest, zmq_msg_t* src) {
+    if (dest == nullptr || src == nullptr) return fail(EFAULT);
+    if (dest == src) return 0;
+    destroy(dest);
+    MsgLayout* from = layout(src);
+    construct(dest, std::move(from->frame));
+    layout(dest)->properties_and_flags = from->properties_and_flags;
+    from->properties_and_flags = 0;
+    destroy(src);
+    construct(src, Frame());
+    return 0;
+}
+
+int zmq_msg_copy(zmq_msg_t* dest, zmq_msg_t* src) {
+    if (dest == nullptr || src == nullptr) return fail(EFAULT);
+    if (dest == src) return 0;
+    return guarded(-1, [&] {
+        const MsgLayout* from = layout(src);
+        Frame copy = from->frame;  // a shared buffer is referenced, not copied
+        if (MessageProperties* properties = from->properties()) properties->retain();
+        destroy(dest);
+        construct(dest, std::move(copy));
+        layout(dest)->properties_and_flags = from->properties_and_flags;
+        return 0;
+    });
+}
+
+void* zmq_msg_data(zmq_msg_t* msg) {
+    if (msg == nullptr) {
+        errno = EFAULT;
+        return nullptr;
+    }
+    return guarded(static_cast<void*>(nullptr), [&]() -> void* {
+        Frame& frame = layout(msg)->frame;
+        if (frame.is_shared()) {
+            // Caller-owned or shared bytes are handed out as they are (zero copy), as
+            // libzmq does; writers own the consequences, as with libzmq.
+            return const_cast<uint8_t*>(frame.data());
+        }
+        return frame.mutable_data();
+    });
+}
+
+size_t zmq_msg_size(const zmq_msg_t* msg) {
+    if (msg == nullptr) return 0;
+    return layout(msg)->frame.size();
+}
+
+int zmq_msg_more(const zmq_msg_t* msg) {
+    if (msg == nullptr) return 0;
+    return layout(msg)->more() ? 1 : 0;
+}
+
+int zmq_msg_get(const zmq_msg_t* msg, int property) {
+    if (msg == nullptr) return fail(EFAULT);
+    switch (property) {
+        case ZMQ_MORE:
+            return layout(msg)->more() ? 1 : 0;
+        case ZMQ_SRCFD:
+            // The engine does not tell which connection a message came in on.
+            return -1;
+        case ZMQ_SHARED:
+            return layout(msg)->frame.is_shared() ? 1 : 0;
+        default:
+            return fail(EINVAL);
+    }
+}
+
+int zmq_msg_set(zmq_msg_t* msg, int, int) {
+    if (msg == nullptr) return fail(EFAULT);
+    // No property is settable in libzmq 4.3's stable API.
+    return fail(EINVAL);
+}
+
+const char* zmq_msg_gets(const zmq_msg_t* msg, const char* property) {
+    if (msg == nullptr || property == nullptr) {
+        errno = EINVAL;
+        return nullptr;
+    }
+    const MessageProperties* properties = layout(msg)->properties();
+    if (properties != nullptr) {
+        if (std::strcmp(property, "Socket-Type") == 0) return properties->socket_type.c_str();
+        if (std::strcmp(property, "Identity") == 0 || std::strcmp(property, "Routing-Id") == 0)
+            return properties->identity.c_str();
+        if (std::strcmp(property, "Peer-Address") == 0 && !properties->peer_address.empty())
+            return properties->peer_address.c_str();
+    }
+    errno = EINVAL;
+    return nullptr;
+}
+
+int zmq_msg_send(zmq_msg_t* msg, void* s, int flags) {
+    CapiSocket* socket = as_socket(s);
+    if (socket == nullptr) return -1;
+    if (msg == nullptr) return fail(EFAULT);
+    return guarded(-1, [&] {
+        MsgLayout* m = layout(msg);
+        const size_t size = m->frame.size();
+        Frame frame = m->frame;  // shares the buffer; dropped from msg only on success
+        const int rc = send_frame(*socket, std::move(frame), flags);
+        if (rc != 0) return fail(rc);
+        destroy(msg);
+        construct(msg, Frame());
+        return static_cast<int>(size);
+    });
+}
+
+int zmq_msg_recv(zmq_msg_t* msg, void* s, int flags) {
+    CapiSocket* socket = as_socket(s);
+    if (socket == nullptr) return -1;
+    if (msg == nullptr) return fail(EFAULT);
+    return guarded(-1, [&] {
+        Frame frame;
+        MessageProperties* properties = nullptr;
+        const int rc = recv_frame(*socket, &frame, &properties, flags);
+        if (rc != 0) return fail(rc);
+        const size_t size = frame.size();
+        destroy(msg);
+        construct(msg, std::move(frame));
+        layout(msg)->set(properties, socket->rcvmore);
+        return static_cast<int>(size);
+    });
+}
+
+int zmq_sendmsg(void* s, zmq_msg_t* msg, int flags) {
+    return zmq_msg_send(msg, s, flags);
+}
+
+int zmq_recvmsg(void* s, zmq_msg_t* msg, int flags) {
+    return zmq_msg_recv(msg, s, flags);
+}
+
+}  // extern "C"

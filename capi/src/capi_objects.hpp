@@ -1,0 +1,135 @@
+// What the opaque pointers of the C API point to, and the layout inside a zmq_msg_t.
+// Translation only: every socket decision is the engine's (runtime/SocketHandle); this
+// layer turns frame-at-a-time calls into whole Messages and engine errors into errno.
+#pragma once
+
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <string>
+
+#include "runtime/context.hpp"
+#include "runtime/socket_handle.hpp"
+#include "zmq.h"
+
+namespace sculpin::capi {
+
+// Tags that tell a live object from a stray pointer (ENOTSOCK / EFAULT).
+constexpr uint32_t kContextTag = 0x5C0C7E47;
+constexpr uint32_t kSocketTag = 0x5C050C4E;
+constexpr uint32_t kDeadTag = 0xDEADBEEF;
+
+struct CapiContext {
+    uint32_t tag = kContextTag;
+    std::unique_ptr<Context> context = std::make_unique<Context>();
+    std::mutex mutex;  // guards the settings and the socket count below
+    int io_threads = ZMQ_IO_THREADS_DFLT;
+    int max_sockets = ZMQ_MAX_SOCKETS_DFLT;
+    int thread_priority = ZMQ_THREAD_PRIORITY_DFLT;
+    int thread_sched_policy = ZMQ_THREAD_SCHED_POLICY_DFLT;
+    int max_msgsz = INT32_MAX;
+    int thread_name_prefix = 0;  // kept for ctx_get; the I/O thread keeps its own name
+    bool ipv6 = false;
+    bool blocky = true;  // false: new sockets get LINGER 0
+    int open_sockets = 0;
+};
+
+// The properties zmq_msg_gets reports: those of the peer a message came from. Shared by
+// every frame received from one pipe, reference counted by hand so that a pointer to it
+// fits in a zmq_msg_t.
+struct MessageProperties {
+    std::atomic<uint32_t> refs{1};
+    std::string socket_type;   // "Socket-Type": the peer's type, as it announced it
+    std::string identity;      // "Identity": the peer's routing id
+    std::string peer_address;  // "Peer-Address": the peer's IP address (tcp only)
+
+    void retain() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
+    void release() noexcept {
+        if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+    }
+};
+
+struct CapiSocket {
+    uint32_t tag = kSocketTag;
+    CapiContext* owner = nullptr;
+    SocketHandle* handle = nullptr;
+
+    // The message being received frame by frame (ZMQ_RCVMORE).
+    Message inbound;
+    size_t inbound_next = 0;
+    bool rcvmore = false;
+    MessageProperties* inbound_properties = nullptr;
+    // Properties of the last pipe we received from, reused while it stays the same.
+    uint64_t properties_pipe_id = 0;
+
+    // The message being sent frame by frame (ZMQ_SNDMORE): handed to the engine whole.
+    Message outbound;
+
+    // zmq_socket_monitor: the PAIR socket that publishes this socket's events.
+    SocketHandle* monitor = nullptr;
+    int monitor_events = 0;
+
+    bool has_inbound_frames() const noexcept { return inbound_next < inbound.size(); }
+};
+
+// A zmq_msg_t holds one Frame plus a tagged pointer to its properties; bit 0 is MORE.
+struct MsgLayout {
+    Frame frame;
+    uintptr_t properties_and_flags = 0;
+
+    static constexpr uintptr_t kMoreBit = 1;
+    MessageProperties* properties() const noexcept {
+        return reinterpret_cast<MessageProperties*>(properties_and_flags & ~uintptr_t{7});
+    }
+    bool more() const noexcept { return (properties_and_flags & kMoreBit) != 0; }
+    void set(MessageProperties* properties, bool more) noexcept {
+        properties_and_flags = reinterpret_cast<uintptr_t>(properties) | (more ? kMoreBit : 0);
+    }
+};
+static_assert(sizeof(MsgLayout) <= sizeof(zmq_msg_t), "a Frame must fit in a zmq_msg_t");
+static_assert(alignof(MsgLayout) <= alignof(zmq_msg_t));
+static_assert(alignof(MessageProperties) >= 8, "low pointer bits carry flags");
+
+inline MsgLayout* layout(zmq_msg_t* msg) {
+    return std::launder(reinterpret_cast<MsgLayout*>(msg));
+}
+inline const MsgLayout* layout(const zmq_msg_t* msg) {
+    return std::launder(reinterpret_cast<const MsgLayout*>(msg));
+}
+
+// errno for the C caller; returns -1 so call sites can `return fail(EINVAL);`.
+inline int fail(int error_number) {
+    errno = error_number;
+    return -1;
+}
+
+CapiSocket* as_socket(void* s);    // null (errno ENOTSOCK) unless a live socket
+CapiContext* as_context(void* c);  // null (errno EFAULT) unless a live context
+
+// Frame-level send/recv shared by zmq_send, zmq_msg_send, zmq_sendiov, ...
+// 0 or an errno value.
+int send_frame(CapiSocket& socket, Frame frame, int flags);
+int recv_frame(CapiSocket& socket, Frame* out, MessageProperties** properties, int flags);
+
+// Stops the monitor of `socket` (if any), announcing MONITOR_STOPPED.
+void stop_monitor(CapiSocket& socket);
+// The same for a socket being closed: the monitor stops after the close's own events.
+void stop_monitor_after_close(CapiSocket& socket);
+
+// Runs `body` and turns any C++ exception into errno: nothing escapes to a C caller.
+template <class Body, class Result>
+Result guarded(Result on_exception, Body body) noexcept {
+    try {
+        return body();
+    } catch (const std::bad_alloc&) {
+        errno = ENOMEM;
+    } catch (...) {
+        errno = EINVAL;
+    }
+    return on_exception;
+}
+
+}  // namespace sculpin::capi
