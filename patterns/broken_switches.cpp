@@ -43,13 +43,15 @@ const std::map<std::string, std::string>& broken_switches() {
 
 }  // namespace
 
-void declare_broken_switches(std::map<std::string, ProgramInfo>& programs) {
+std::map<std::string, ProgramInfo> with_broken_switches(
+    std::map<std::string, ProgramInfo> programs) {
     for (const auto& [name, doc] : broken_switches()) {
         auto it = programs.find(name);
         assert(it != programs.end() && "a broken switch for an unknown program");
         if (it == programs.end()) continue;
         it->second.params.emplace("broken", doc + " (none)");
     }
+    return programs;
 }
 
 }  // namespace sculpin::patterns

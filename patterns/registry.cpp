@@ -16,9 +16,11 @@
 namespace sculpin::patterns {
 
 const std::map<std::string, ProgramInfo>& programs() {
-    static const std::map<std::string, ProgramInfo> all = [] {
+    // with_broken_switches: every program's test-only `broken` parameter is declared too.
+    static const std::map<std::string, ProgramInfo> all = with_broken_switches([] {
         std::map<std::string, ProgramInfo> m;
         auto add = [&](ProgramInfo info) { m[info.name] = std::move(info); };
+        add_chapter2_programs(m);
         add({"hwserver", "hwserver.c", "REP server: answers every request with \"World\"",
              {{"bind", "endpoint to bind (tcp://*:5555)"},
               {"work_ms", "time spent on each request (1000)"},
@@ -238,10 +240,8 @@ const std::map<std::string, ProgramInfo>& programs() {
               {"cycles_before_trouble", "requests served before trouble may start (3)"},
               {"trouble", "1: simulate crashes and overloads at random; 0: never (1)"}},
              lazy_pirate_server});
-        add_chapter2_programs(m);
-        declare_broken_switches(m);  // last: it adds to programs registered above
         return m;
-    }();
+    }());
     return all;
 }
 

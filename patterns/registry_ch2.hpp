@@ -13,8 +13,10 @@ namespace sculpin::patterns {
 // signal, the multithreaded server, the thread relay and pub-sub envelopes.
 void add_chapter2_programs(std::map<std::string, ProgramInfo>& programs);
 
-// Declares the test-only `broken` parameter of every program that has one
-// (broken_switches.cpp). Scenario files never set it; tests do, to see expectations fail.
-void declare_broken_switches(std::map<std::string, ProgramInfo>& programs);
+// Returns `programs` with the test-only `broken` parameter declared for every program that
+// has one (broken_switches.cpp). Scenario files never set it; tests do, to see
+// expectations fail.
+std::map<std::string, ProgramInfo> with_broken_switches(
+    std::map<std::string, ProgramInfo> programs);
 
 }  // namespace sculpin::patterns

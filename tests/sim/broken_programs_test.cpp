@@ -74,14 +74,22 @@ const std::vector<Breakage>& breakages() {
          ""},
         {"ch3-asyncsrv", "asyncsrv-worker", "", "drop_identity",
          "client1 receives at least 3 messages from server", "received 0", "malformed"},
+        // Inter-broker routing comes from another branch: skipped until its file is here.
+        {"ch3-peering", "peering-broker", "dc1", "no_peer_address",
+         "no more than 0 drops for reason unroutable", "", "unroutable"},
     };
     return all;
+}
+
+bool in_this_tree(const Breakage& b) {
+    return std::filesystem::exists(scenario_path(b.scenario));
 }
 
 class BrokenProgram : public ::testing::TestWithParam<Breakage> {};
 
 TEST_P(BrokenProgram, FailsTheScenarioExpectationThatNamesTheBrokenOutcome) {
     const Breakage& b = GetParam();
+    if (!in_this_tree(b)) GTEST_SKIP() << b.scenario << " is not in this tree";
     Scenario scenario = load_builtin(b.scenario);
     ASSERT_FALSE(scenario.nodes.empty());
     size_t switched = 0;
@@ -151,6 +159,7 @@ TEST(BrokenPrograms, EveryChapter1To3ScenarioHasABreakage) {
 // (`sculpin node --list`), and no shipped scenario file sets it.
 TEST(BrokenPrograms, SwitchesAreDeclaredAndNeverShipped) {
     for (const auto& b : breakages()) {
+        if (!in_this_tree(b)) continue;
         const auto* info = patterns::find_program(b.program);
         ASSERT_NE(info, nullptr) << b.program;
         auto it = info->params.find("broken");

@@ -88,6 +88,13 @@ TEST(Ch2WeatherProxy, SubscriptionsTravelUpAndOnlyWantedUpdatesComeDown) {
     EXPECT_EQ(at_server[2]->detail, "cancel \"10001 \"");
     EXPECT_EQ(at_server[3]->detail, "cancel \"10007 \"");
     EXPECT_GT(at_server[2]->time_ns, events(trace, TraceKind::node_exit, "client1")[0]->time_ns);
+    // The subscriptions the proxy passed on are control traffic, like a SUB's subscribe:
+    // the XPUB's notices are not deliveries, the XSUB's subscribe is not a send, so the
+    // ledger holds only updates (and balances at every step: see the expectations).
+    for (const auto* e : events(trace, TraceKind::deliver, "proxy"))
+        EXPECT_EQ(e->detail.find("0x01"), std::string::npos) << e->detail;
+    for (const auto* e : events(trace, TraceKind::send, "proxy"))
+        EXPECT_EQ(e->detail.find("0x01"), std::string::npos) << e->detail;
     // The proxy only ever received updates somebody had asked for.
     const auto received = events(trace, TraceKind::deliver, "proxy");
     size_t updates = 0;
