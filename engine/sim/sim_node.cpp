@@ -461,9 +461,31 @@ int SimNode::get_option(int socket_id, int option, void* value, size_t* size) {
     return socket->socket->get_option(option, value, size);
 }
 
+// A subscription sent on an XSUB ("\x01topic" or "\x00topic", what a proxy forwards
+// upstream) is control traffic: the socket applies it and tells its publishers with a
+// SUBSCRIBE/CANCEL, as a SUB does for a subscribe option. Like the subscriptions an XPUB
+// hands its application, it has no ledger id and is neither sent nor delivered in the
+// trace; the publisher's `subscribed` event shows it arriving.
+namespace {
+bool is_control(SocketType type, const Message& msg) {
+    return type == SocketType::xsub && msg.size() == 1 && !msg.front().empty() &&
+           (msg.front().data()[0] == 0 || msg.front().data()[0] == 1);
+}
+}  // namespace
+
 int SimNode::try_send(int socket_id, Message& msg) {
     SimSocket* socket = find_socket(socket_id);
     if (socket == nullptr) return ENOTSOCK;
+    if (is_control(socket->socket->type(), msg)) {
+        msg.trace_id = 0;
+        deferring_ = true;
+        const int rc = socket->socket->send(msg);
+        deferring_ = false;
+        std::vector<TraceEvent> during;
+        during.swap(deferred_);
+        for (auto& event : during) sim_.record(std::move(event));
+        return rc;
+    }
     const bool fresh = msg.trace_id == 0;
     if (fresh) msg.trace_id = sim_.next_message_id();
     const uint64_t id = msg.trace_id;
@@ -486,8 +508,12 @@ int SimNode::try_recv(int socket_id, Message& out) {
         return EAGAIN;  // still working on the previous one
     const int rc = socket->socket->recv(out);
     if (rc == 0) {
-        trace(TraceKind::deliver, socket_id, out.trace_id, "", preview(out),
-              static_cast<int64_t>(out.size_bytes()));
+        // A message without an id is control traffic the socket made for its application
+        // (an XPUB's subscriptions and cancels): nobody sent it, so it is not delivered.
+        if (out.trace_id != 0) {
+            trace(TraceKind::deliver, socket_id, out.trace_id, "", preview(out),
+                  static_cast<int64_t>(out.size_bytes()));
+        }
         if (slow_delay_ms_ > 0) busy_until_ns_ = sim_.scheduler().now() + slow_delay_ms_ * kNsPerMs;
         // Delivered: its story ends here. Sending it on (a broker, an echo) is a new
         // message with an id of its own.
