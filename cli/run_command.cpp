@@ -173,6 +173,13 @@ int run_scenario(const RunArgs& args) {
         run.simulation().trace().set_listener(
             [w = writer.get()](const sim::TraceEvent& event) { w->write(event); });
     }
+    // Tearing the simulation down closes connections, which records a few more events
+    // (messages still on the wire); they are not part of the run, and by then the writer,
+    // declared after the run, is gone. So the listener is detached first.
+    struct DetachListener {
+        sim::Trace& trace;
+        ~DetachListener() { trace.set_listener({}); }
+    } detach_listener{run.simulation().trace()};
     if (!args.quiet) std::cout << sim::narration_header(run.scenario()) << "\n";
     const auto wall_start = std::chrono::steady_clock::now();
     run.run_until(until_ms * sim::kNsPerMs);

@@ -12,6 +12,12 @@
 #include "patterns/request_reply_broker.hpp"
 #include "patterns/router_workers.hpp"
 #include "patterns/weather.hpp"
+// Chapter 3's peering and chapter 5.
+#include "patterns/black_box.hpp"
+#include "patterns/espresso.hpp"
+#include "patterns/last_value_cache.hpp"
+#include "patterns/peering.hpp"
+#include "patterns/suicidal_snail.hpp"
 
 namespace sculpin::patterns {
 
@@ -240,6 +246,132 @@ const std::map<std::string, ProgramInfo>& programs() {
               {"cycles_before_trouble", "requests served before trouble may start (3)"},
               {"trouble", "1: simulate crashes and overloads at random; 0: never (1)"}},
              lazy_pirate_server});
+        // Chapter 3: inter-broker routing (peering).
+        add({"peering-broker",
+             "peering3.c",
+             "broker of one cluster: local clients and workers, state flow (PUB/SUB of free "
+             "workers) and task flow (ROUTER-ROUTER cloud) with its peers; overflows requests "
+             "to a peer with free workers",
+             {{"self", "this broker's name, its routing id in the cloud (the node name)"},
+              {"peers", "the peer brokers' names, comma-separated"},
+              {"localfe", "endpoint for local clients (tcp://*:5701)"},
+              {"localbe", "endpoint for local workers (tcp://*:5702)"},
+              {"cloud", "cloud frontend endpoint the peers connect to (tcp://*:5703)"},
+              {"state", "state backend endpoint the peers subscribe to (tcp://*:5704)"},
+              {"cloud_connect", "the peers' cloud frontends, comma-separated"},
+              {"state_connect", "the peers' state backends, comma-separated"},
+              {"broken", "test only: no_peer_address breaks the broker on purpose (none)"}},
+             peering_broker});
+        add({"peering-client",
+             "peering3.c",
+             "REQ client: bursts of requests with random hex task ids, each waiting up to "
+             "reply_timeout_ms for its own id back",
+             {{"connect", "its broker's localfe (tcp://broker:5701)"},
+              {"bursts", "number of bursts (-1: for ever, as the book)"},
+              {"max_burst", "tasks per burst are drawn from 0..max_burst (14)"},
+              {"max_pause_ms", "pause before each burst is drawn from 0..max_pause_ms (4000)"},
+              {"reply_timeout_ms", "give up (\"lost task\") after this long (10000)"}},
+             peering_client});
+        add({"peering-worker",
+             "peering3.c",
+             "REQ worker: sends READY (\\001), then echoes each task after 0 or work_ms",
+             {{"connect", "its broker's localbe (tcp://broker:5702)"},
+              {"identity", "routing id (the node name)"},
+              {"work_ms", "a task takes 0 or work_ms, at random (1000)"}},
+             peering_worker});
+        // Chapter 5: pub-sub tracing (Espresso).
+        add({"espresso-publisher",
+             "espresso.c",
+             "PUB: sends \"%c-%05d\" (a letter A-J, a random number) every interval_ms",
+             {{"bind", "endpoint to bind (tcp://*:6000)"},
+              {"interval_ms", "pause between messages (100)"},
+              {"count", "messages to send (-1: for ever, as the book)"}},
+             espresso_publisher});
+        add({"espresso-subscriber",
+             "espresso.c",
+             "SUB: subscribes to \"A\" and \"B\", logs what arrives",
+             {{"connect", "the proxy's XPUB (tcp://proxy:6001)"}},
+             espresso_subscriber});
+        add({"espresso-proxy",
+             "espresso.c",
+             "XSUB/XPUB proxy with a capture PAIR: copies every message it forwards, either "
+             "way, to the listener",
+             {{"connect", "the publisher (tcp://publisher:6000)"},
+              {"bind", "endpoint for subscribers (tcp://*:6001)"},
+              {"capture", "capture endpoint the listener connects to (tcp://*:6002)"},
+              {"broken", "test only: no_capture breaks the proxy on purpose (none)"}},
+             espresso_proxy});
+        add({"espresso-listener",
+             "espresso.c",
+             "PAIR: logs every message the proxy captured",
+             {{"connect", "the proxy's capture endpoint (tcp://proxy:6002)"}},
+             espresso_listener});
+        // Chapter 5: last value caching.
+        add({"pathopub",
+             "pathopub.c",
+             "PUB: sends every one of `topics` topics once, then one random update a second",
+             {{"connect", "the cache's frontend (the book's argument)"},
+              {"bind", "endpoint to bind as well, for subscribers without the cache"},
+              {"topics", "number of topics \"%03d\" (1000)"},
+              {"wait_ms", "wait before the first topic, for the connection (1000)"},
+              {"interval_ms", "pause between random updates (1000)"},
+              {"updates", "random updates to send (-1: for ever, as the book)"}},
+             pathopub});
+        add({"lvcache",
+             "lvcache.c",
+             "last value cache: SUB takes every topic, XPUB (verbose) answers each new "
+             "subscription with the topic's cached last value",
+             {{"frontend", "endpoint for the publisher (tcp://*:5557)"},
+              {"backend", "endpoint for subscribers (tcp://*:5558)"},
+              {"broken", "test only: no_cache or not_verbose breaks the cache on purpose (none)"}},
+             lvcache});
+        add({"pathosub",
+             "pathosub.c",
+             "SUB: subscribes to one topic, logs its updates",
+             {{"connect", "the cache's backend (tcp://lvc:5558)"},
+              {"topic", "the topic, \"%03d\" (random among `topics`)"},
+              {"topics", "number of topics to draw from (1000)"}},
+             pathosub});
+        // Chapter 5: slow subscriber detection (Suicidal Snail).
+        add({"suisnail-publisher",
+             "suisnail.c",
+             "PUB: sends the current time (ms) every interval_ms",
+             {{"bind", "endpoint to bind (tcp://*:5556)"},
+              {"interval_ms", "pause between messages (1)"},
+              {"count", "messages to send (-1: for ever)"}},
+             suisnail_publisher});
+        add({"suisnail-subscriber",
+             "suisnail.c",
+             "SUB: works 1-2 ms per message; kills itself once more than "
+             "max_allowed_delay_ms behind",
+             {{"connect", "the publisher (tcp://publisher:5556)"},
+              {"max_allowed_delay_ms", "MAX_ALLOWED_DELAY (1000)"},
+              {"report_every", "mark how far behind every this many messages (500)"},
+              {"broken", "test only: no_delay_check breaks the snail on purpose (none)"}},
+             suisnail_subscriber});
+        // Chapter 5: high-speed subscribers (Black Box).
+        add({"bb-publisher",
+             "(ch5 Black Box)",
+             "PUB: a fast feed of `count` numbered quotes",
+             {{"bind", "endpoint to bind (tcp://*:5556)"},
+              {"wait_ms", "wait for the subscribers before the feed (500)"},
+              {"count", "messages in the feed (3000)"},
+              {"interval_ms", "pause between messages (1)"}},
+             bb_publisher});
+        add({"bb-subscriber",
+             "(ch5 Black Box)",
+             "SUB + PUSH: reads the feed as fast as it can and hands each message to a worker",
+             {{"connect", "the publisher (tcp://publisher:5556)"},
+              {"workers", "PUSH endpoint the workers connect to (tcp://*:5557)"},
+              {"work_ms", "with broken=work_inline, the work done here per message (4)"},
+              {"broken", "test only: work_inline breaks the subscriber on purpose (none)"}},
+             bb_subscriber});
+        add({"bb-worker",
+             "(ch5 Black Box)",
+             "PULL: works work_ms on each message",
+             {{"connect", "its box's PUSH endpoint (tcp://box:5557)"},
+              {"work_ms", "time spent on each message (4)"}},
+             bb_worker});
         return m;
     }());
     return all;
