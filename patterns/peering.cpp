@@ -19,8 +19,8 @@
 // Two departures from peering3.c, both towards what its text describes: the broker keeps
 // each peer's capacity separately (peering3 keeps only the last number it heard) and
 // sends an overflowing request to a random peer among those that have capacity, counting
-// it as spent until the peer reports again (peering3 picks any random peer). The clients report to
-// their own log instead of a monitor socket.
+// it as spent until the peer reports again (peering3 picks any random peer). The clients
+// report to their own log instead of a monitor socket.
 //
 // Envelopes: a client's request reaches the broker as [client id, "", task id]. To a
 // local worker: [worker id, "", client id, "", task]. Through the cloud:
@@ -30,11 +30,11 @@
 //
 // Marks: broker "capacity" (free workers, when published), "state" (peer=capacity,
 // received), "local" (task -> worker), "cloud" (task -> peer), "cloud reply" (task <- peer);
-// client "request" and
-// "reply" (task id), "lost" (task id).
+// client "request" and "reply" (task id), "lost" (task id).
 #include "patterns/peering.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <map>
 #include <set>
@@ -199,7 +199,7 @@ Task<> peering_broker(Node& node) {
             if (!(in.msg.size() == 1 && in.msg.front().view() == kWorkerReady))
                 reply = std::move(in.msg);
         } else if (primary[1].revents & node_poll::in) {
-            //  Or handle reply from peer broker; we don't use its identity for anything
+            //  Or handle reply from peer broker; its name in front only tells us who answered
             Received in = co_await node.recv(cloudbe);
             if (!in.ok()) break;
             const Frame peer = in.msg.pop_front();

@@ -3,11 +3,15 @@
 // is broken on purpose (a test-only "broken" parameter no scenario file uses), and each
 // exports a Perfetto trace that parses and pairs its flows.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -222,11 +226,12 @@ TEST(Ch3Peering, BrokerThatForgetsThePeerAddressLosesCloudRequests) {
     EXPECT_TRUE(run.result("ledger").passed);
 }
 
-// --- Perfetto export of each new scenario ----------------------------------------------------
+// --- Perfetto export and `sculpin run` of each new scenario
+// ----------------------------------------------------
 
-class NewScenarioPerfetto : public ::testing::TestWithParam<std::string> {};
+class NewScenarioOutputs : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(NewScenarioPerfetto, ExportParsesAndEveryFlowEndHasItsStart) {
+TEST_P(NewScenarioOutputs, ExportParsesAndEveryFlowEndHasItsStart) {
     const Judged run = run_and_judge(load_builtin(GetParam()));
     const auto trace = nlohmann::json::parse(perfetto_trace_json(run.events));
     ASSERT_TRUE(trace.at("traceEvents").is_array());
@@ -250,7 +255,44 @@ TEST_P(NewScenarioPerfetto, ExportParsesAndEveryFlowEndHasItsStart) {
     EXPECT_EQ(starts.size(), count_kind(run.events, TraceKind::send));
 }
 
-INSTANTIATE_TEST_SUITE_P(Ch3AndCh5, NewScenarioPerfetto,
+// `sculpin run NAME --trace F --perfetto P`, as CI and a learner run it: every expectation
+// holds (exit 0), the trace file is the run's trace (same events, same hash) and the
+// Perfetto file parses.
+TEST_P(NewScenarioOutputs, RunsThroughTheCliToTheSameTraceAndWritesBothFiles) {
+    const char* binary = std::getenv("SCULPIN_BINARY");
+    if (binary == nullptr) GTEST_SKIP() << "SCULPIN_BINARY is not set (ctest sets it)";
+    const std::string trace_path = ::testing::TempDir() + GetParam() + ".jsonl";
+    const std::string perfetto_path = ::testing::TempDir() + GetParam() + ".perfetto.json";
+    const std::string command = std::string(binary) + " run " + GetParam() + " --quiet --trace " +
+                                trace_path + " --perfetto " + perfetto_path + " 2>&1";
+    std::string out;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    char buffer[4096];
+    size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
+    const int status = ::pclose(pipe);
+    ASSERT_TRUE(WIFEXITED(status)) << out;
+    EXPECT_EQ(WEXITSTATUS(status), 0) << out;
+    EXPECT_EQ(out.find("FAIL"), std::string::npos) << out;
+
+    ScenarioRun run(load_builtin(GetParam()), patterns::program_lookup());
+    run.run_to_end();
+    EXPECT_NE(out.find("trace-hash: " + run.simulation().trace().hash().hex()), std::string::npos)
+        << out;
+    std::ifstream trace_file(trace_path);
+    size_t lines = 0;
+    for (std::string line; std::getline(trace_file, line);) ++lines;
+    EXPECT_EQ(lines, run.simulation().trace().events().size());
+    std::ifstream perfetto_file(perfetto_path);
+    std::stringstream perfetto;
+    perfetto << perfetto_file.rdbuf();
+    const auto parsed = nlohmann::json::parse(perfetto.str(), nullptr, false);
+    ASSERT_FALSE(parsed.is_discarded());
+    EXPECT_FALSE(parsed.at("traceEvents").empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Ch3AndCh5, NewScenarioOutputs,
                          ::testing::Values("ch3-peering", "ch5-espresso", "ch5-last-value-cache",
                                            "ch5-suicidal-snail", "ch5-black-box"),
                          [](const auto& info) {
