@@ -100,6 +100,8 @@ int main(int argc, char** argv) {
     size_t vertices = 0;
     for (int f = 0; f < frames + 5; ++f) {
         io.DeltaTime = 1.0f / 60;
+        // Playing: virtual time moves on a little every frame (all 10,000 still moving).
+        app.ctl.seek(5'000'000 + f * 200);
         const auto t0 = std::chrono::steady_clock::now();
         ImGui::NewFrame();
         gui::draw_app(app, io.DisplaySize.x, io.DisplaySize.y);
