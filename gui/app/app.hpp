@@ -46,6 +46,17 @@ struct AppState {
     std::vector<int> flight_from, flight_link;
     std::string flight_cache_hash;
 
+    // The timeline's event ticks (rank and colour per pixel column), for this trace and width.
+    std::vector<int> tick_rank;
+    std::vector<uint32_t> tick_colour;
+    std::string ticks_hash;
+    int ticks_columns = 0;
+    int64_t ticks_end = 0;
+
+    // Socket badges, link states, last deliveries and drops, folded over the trace.
+    TraceFold fold;
+    std::string fold_hash;
+
     // Topics subscribed per (publisher, subscriber), for the trace of subscriptions_hash.
     SubscriptionTracker subscriptions;
     std::string subscriptions_hash;

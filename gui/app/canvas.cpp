@@ -18,7 +18,7 @@ namespace sculpin::gui {
 
 namespace {
 
-constexpr float kBoxW = 230.0f;
+constexpr float kBoxW = 260.0f;  // room for "out 12/1k" gauges
 constexpr float kHeaderH = 50.0f;
 constexpr float kRowH = 24.0f;
 constexpr uint32_t kText = IM_COL32(235, 235, 240, 255);
@@ -96,11 +96,14 @@ void gauge(ImDrawList* dl, ImVec2 p, float w, float h, size_t depth, uint64_t hw
                          : f > 0.6f ? IM_COL32(240, 180, 60, 255)
                                     : IM_COL32(90, 190, 120, 255);
     if (f > 0) dl->AddRectFilled(p, ImVec2(p.x + w * f, p.y + h), col, 2);
+    // "in 12/1k" (the box is narrow); without room for the limit, "in 12".
     char buf[64];
-    if (hwm > 0)
+    if (hwm >= 1000 && hwm % 100 == 0)
+        std::snprintf(buf, sizeof buf, "%s %zu/%gk", label, depth, static_cast<double>(hwm) / 1000);
+    else if (hwm > 0)
         std::snprintf(buf, sizeof buf, "%s %zu/%llu", label, depth,
                       static_cast<unsigned long long>(hwm));
-    else
+    if (hwm == 0 || ImGui::CalcTextSize(buf).x + 4 > w)
         std::snprintf(buf, sizeof buf, "%s %zu", label, depth);
     dl->PushClipRect(p, ImVec2(p.x + w, p.y + h + 2), true);
     dl->AddText(ImVec2(p.x + 3, p.y - 1), kText, buf);
@@ -193,8 +196,13 @@ void draw_topology(AppState& app) {
         std::vector<sim::SimNode::SocketView> sockets;
     };
     std::vector<NodeDraw> nd(app.topo.nodes.size());
-    auto badges = all_socket_badges(app.topo, events, now);
-    const auto link_states = all_link_states(ctl.scenario(), app.topo, events, now);
+    if (app.fold_hash != ctl.trace_hash()) {
+        app.fold.reset();
+        app.fold_hash = ctl.trace_hash();
+    }
+    app.fold.advance(app.topo, events, ctl.events_until_now());
+    auto badges = app.fold.badges();
+    const auto link_states = app.fold.link_states(ctl.scenario(), app.topo, now);
     app.boxes.assign(app.topo.nodes.size(), {});
     for (size_t i = 0; i < app.topo.nodes.size(); ++i) {
         const auto& tn = app.topo.nodes[i];
@@ -398,15 +406,10 @@ void draw_topology(AppState& app) {
     {
         std::vector<const sim::TraceEvent*> last_in(app.topo.nodes.size(), nullptr);
         std::vector<int> dropped(app.topo.nodes.size(), 0);
-        for (size_t k = 0; k < ctl.events_until_now(); ++k) {
-            const auto& e = events[k];
-            if (e.kind != sim::TraceKind::deliver && e.kind != sim::TraceKind::drop) continue;
-            const int i = app.topo.node_index(e.node);
-            if (i < 0) continue;
-            if (e.kind == sim::TraceKind::deliver)
-                last_in[static_cast<size_t>(i)] = &e;
-            else
-                ++dropped[static_cast<size_t>(i)];
+        for (size_t i = 0; i < app.topo.nodes.size(); ++i) {
+            const int64_t k = app.fold.last_delivered(i);
+            if (k >= 0) last_in[i] = &events[static_cast<size_t>(k)];
+            dropped[i] = app.fold.drops_at(i);
         }
         for (size_t i = 0; i < app.topo.nodes.size(); ++i) {
             const auto& b = app.boxes[i];
@@ -456,6 +459,7 @@ void draw_topology(AppState& app) {
     std::map<std::pair<std::string, std::string>, int> arrived_count;
     std::map<std::pair<std::string, std::string>, ImVec2> arrived_end;
     const bool labels = visible.size() <= 40;
+    std::vector<ImVec4> label_rects;  // labels drawn so far (x0, y0, x1, y1)
     for (size_t fi : visible) {
         const Flight& f = flights.flights[fi];
         const int ia = app.flight_from[fi];
@@ -463,6 +467,8 @@ void draw_topology(AppState& app) {
         const auto pos = flight_position(f, now);
         const int li = app.flight_link[fi];
         ImVec2 p;
+        bool first_in_row = false;  // the head of a queue gets a label too...
+        float inward_x = 0;         // ...shifted along the link, clear of the box
         if (li < 0) {
             // Held inside the sender: a row under its box.
             const auto& b = app.boxes[static_cast<size_t>(ia)];
@@ -481,6 +487,8 @@ void draw_topology(AppState& app) {
             if (pos.phase == FlightPhase::queued) {
                 const int k = queued_count[{f.from, f.to}]++;
                 if (k >= 8) continue;
+                first_in_row = k == 0;
+                inward_x = dx / len;
                 if (k == 7)  // "+N queued" above the row, clear of the endpoint label below
                     queued_end[{f.from, f.to}] =
                         ImVec2(a.x + dx / len * 20 - side.x * 2,
@@ -491,6 +499,8 @@ void draw_topology(AppState& app) {
                 // In the receiver's queue: a row going back from its end of the link.
                 const int k = arrived_count[{f.to, f.from}]++;
                 if (k >= 8) continue;
+                first_in_row = k == 0;
+                inward_x = -dx / len;
                 if (k == 7)
                     arrived_end[{f.to, f.from}] =
                         ImVec2(b.x - dx / len * 20 - side.x * 2,
@@ -513,10 +523,19 @@ void draw_topology(AppState& app) {
             // Many messages: small squares, a quarter of a circle's vertices.
             dl->AddRectFilled(ImVec2(p.x - 4, p.y - 4), ImVec2(p.x + 4, p.y + 4), col);
         }
-        if (labels && (pos.phase == FlightPhase::moving || selected)) {
+        if (labels && (pos.phase == FlightPhase::moving || selected || first_in_row)) {
             const std::string text = shorten(f.preview, 18);
             const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
-            dl->AddText(ImVec2(p.x - ts.x / 2, p.y - ts.y - 8), col, text.c_str());
+            const float x = p.x - ts.x / 2 + inward_x * (ts.x / 2 - 6);
+            const ImVec4 rect(x - 2, p.y - ts.y - 8, x + ts.x + 2, p.y - 8);
+            // Messages bunched together: one readable label, not a pile.
+            bool clear = true;
+            for (const ImVec4& r : label_rects)
+                clear = clear && (rect.z < r.x || rect.x > r.z || rect.w < r.y || rect.y > r.w);
+            if (clear || selected) {
+                dl->AddText(ImVec2(x, p.y - ts.y - 8), col, text.c_str());
+                label_rects.push_back(rect);
+            }
         }
         app.dots.push_back({{p.x, p.y}, 6.5});
         app.dot_flights.push_back(fi);
@@ -586,7 +605,8 @@ void draw_topology(AppState& app) {
             x += ImGui::CalcTextSize(type.c_str()).x + 32;
         }
         dl->AddText(ImVec2(x + 10, ly), kDim,
-                    "|  dots wait at the sender while queued  |  right-click a node or link to "
+                    "|  dots wait at the sender while queued, at the receiver once arrived  |  "
+                    "right-click a node or link to "
                     "inject a fault");
     }
     dl->PopClipRect();

@@ -93,9 +93,8 @@ nlohmann::json ui_state(const gui::AppState& app, int width, int height) {
         if (t <= app.ctl.now()) out["narration"].push_back(text);
     out["faults"] = nlohmann::json::array();
     for (const auto& f : app.ctl.scenario().faults)
-        out["faults"].push_back({{"kind", std::string(sim::to_string(f.kind))},
-                                 {"node", f.node},
-                                 {"at_ms", f.at_ms}});
+        out["faults"].push_back(
+            {{"kind", std::string(sim::to_string(f.kind))}, {"node", f.node}, {"at_ms", f.at_ms}});
     return out;
 }
 

@@ -247,11 +247,22 @@ void draw_timeline(AppState& app) {
         dl->AddText(ImVec2(x0 + 3, p0.y + h - 16), IM_COL32(250, 150, 150, 255), iv.label.c_str());
     }
     // Event ticks, one column of pixels at a time: the most telling kind wins.
+    // They depend on the trace and the bar's width only: computed once for both.
     const auto& events = ctl.events();
     const int columns = std::max(1, static_cast<int>(map.x1 - map.x0));
-    std::vector<int> rank(static_cast<size_t>(columns) + 1, 0);
-    std::vector<uint32_t> colour(static_cast<size_t>(columns) + 1, 0);
-    for (const auto& e : events) {
+    std::vector<int>& rank = app.tick_rank;
+    std::vector<uint32_t>& colour = app.tick_colour;
+    const bool fresh = app.ticks_hash != ctl.trace_hash() || app.ticks_columns != columns ||
+                       app.ticks_end != map.t1;
+    if (fresh) {
+        app.ticks_hash = ctl.trace_hash();
+        app.ticks_columns = columns;
+        app.ticks_end = map.t1;
+        rank.assign(static_cast<size_t>(columns) + 1, 0);
+        colour.assign(static_cast<size_t>(columns) + 1, 0);
+    }
+    static const std::vector<sim::TraceEvent> kNone;
+    for (const auto& e : fresh ? events : kNone) {
         int r = 0;
         switch (e.kind) {
             case sim::TraceKind::drop:

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -96,24 +97,41 @@ int main(int argc, char** argv) {
     int w = 0, h = 0;
     io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);  // the atlas must be built; no texture upload
 
-    std::vector<double> ms;
+    // Wall time, and this thread's CPU time: on a shared machine the wall figure includes
+    // waiting for a core; the CPU figure is what the frame itself costs.
+    auto cpu_now = [] {
+        timespec ts{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+    };
+    std::vector<double> ms, cpu_ms;
     size_t vertices = 0;
     for (int f = 0; f < frames + 5; ++f) {
         io.DeltaTime = 1.0f / 60;
+        // Playing: virtual time moves on a little every frame (all 10,000 still moving).
+        app.ctl.seek(5'000'000 + f * 200);
+        const double c0 = cpu_now();
         const auto t0 = std::chrono::steady_clock::now();
         ImGui::NewFrame();
         gui::draw_app(app, io.DisplaySize.x, io.DisplaySize.y);
         ImGui::Render();
         const auto t1 = std::chrono::steady_clock::now();
-        if (f >= 5) ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+        const double c1 = cpu_now();
+        if (f >= 5) {
+            ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+            cpu_ms.push_back(c1 - c0);
+        }
         vertices = static_cast<size_t>(ImGui::GetDrawData()->TotalVtxCount);
     }
     ImGui::DestroyContext();
     std::sort(ms.begin(), ms.end());
+    std::sort(cpu_ms.begin(), cpu_ms.end());
     std::printf(
-        "frame build (200 nodes, %zu messages drawn, %zu events, %zu vertices): median %.2f ms, "
-        "p90 %.2f ms, max %.2f ms over %d frames (goal: 4 ms)\n",
-        app.dots.size(), app.ctl.events().size(), vertices, ms[ms.size() / 2],
-        ms[ms.size() * 9 / 10], ms.back(), frames);
+        "frame build (200 nodes, %zu messages drawn, %zu events, %zu vertices) over %d frames "
+        "(goal: 4 ms):\n  wall median %.2f ms, p90 %.2f ms, max %.2f ms\n"
+        "  cpu  median %.2f ms, p90 %.2f ms, max %.2f ms\n",
+        app.dots.size(), app.ctl.events().size(), vertices, frames, ms[ms.size() / 2],
+        ms[ms.size() * 9 / 10], ms.back(), cpu_ms[cpu_ms.size() / 2],
+        cpu_ms[cpu_ms.size() * 9 / 10], cpu_ms.back());
     return 0;
 }

@@ -261,4 +261,77 @@ std::vector<LinkState> all_link_states(const sim::Scenario& scenario, const Topo
     return out;
 }
 
+void TraceFold::reset() {
+    next_ = 0;
+    sized_ = false;
+}
+
+void TraceFold::advance(const Topology& topo, const std::vector<TraceEvent>& events, size_t count) {
+    count = std::min(count, events.size());
+    if (count < next_) reset();
+    if (!sized_) {
+        const size_t nodes = topo.nodes.size(), links = topo.links.size();
+        badges_.assign(nodes, {});
+        links_of_node_.assign(nodes, {});
+        for (size_t i = 0; i < links; ++i) {
+            const int a = topo.node_index(topo.links[i].a), b = topo.node_index(topo.links[i].b);
+            if (a >= 0) links_of_node_[static_cast<size_t>(a)].push_back(i);
+            if (b >= 0) links_of_node_[static_cast<size_t>(b)].push_back(i);
+        }
+        up_.assign(links, 0);
+        greeted_.assign(links, 0);
+        reason_.assign(links, "");
+        last_in_.assign(nodes, -1);
+        dropped_.assign(nodes, 0);
+        sized_ = true;
+    }
+    for (; next_ < count; ++next_) {
+        const TraceEvent& e = events[next_];
+        const bool badge = badge_kind(e.kind);
+        const bool link = e.kind == TraceKind::node_crash || e.kind == TraceKind::connected ||
+                          e.kind == TraceKind::handshake || e.kind == TraceKind::disconnected;
+        const bool fate = e.kind == TraceKind::deliver || e.kind == TraceKind::drop;
+        if (!badge && !link && !fate) continue;
+        const int node = topo.node_index(e.node);
+        if (node < 0) continue;
+        const auto n = static_cast<size_t>(node);
+        if (badge) apply_badge_event(badges_[n], e);
+        if (e.kind == TraceKind::deliver) last_in_[n] = static_cast<int64_t>(next_);
+        if (e.kind == TraceKind::drop) ++dropped_[n];
+        if (e.kind == TraceKind::node_crash) {
+            for (size_t i : links_of_node_[n]) up_[i] = greeted_[i] = 0;
+        } else if (link) {
+            const int li = topo.link_index(e.node, e.peer);
+            if (li < 0) continue;
+            const auto i = static_cast<size_t>(li);
+            if (e.kind == TraceKind::connected) ++up_[i];
+            if (e.kind == TraceKind::handshake) ++greeted_[i];
+            if (e.kind == TraceKind::disconnected) {
+                up_[i] = std::max(0, up_[i] - 1);
+                greeted_[i] = std::max(0, greeted_[i] - 1);
+                reason_[i] = e.detail;
+            }
+        }
+    }
+}
+
+std::vector<std::vector<SocketBadge>> TraceFold::badges() const {
+    std::vector<std::vector<SocketBadge>> out;
+    out.reserve(badges_.size());
+    for (const auto& b : badges_) out.push_back(to_vector(b));
+    return out;
+}
+
+std::vector<LinkState> TraceFold::link_states(const sim::Scenario& scenario, const Topology& topo,
+                                              int64_t time_ns) const {
+    std::vector<LinkState> out(topo.links.size());
+    for (size_t i = 0; i < topo.links.size() && i < up_.size(); ++i) {
+        out[i] = link_state(scenario, {}, topo.links[i], time_ns);  // the fault plan part
+        out[i].connected = up_[i] > 0;
+        out[i].handshaken = greeted_[i] > 0;
+        if (up_[i] == 0) out[i].down_reason = reason_[i];
+    }
+    return out;
+}
+
 }  // namespace sculpin::gui

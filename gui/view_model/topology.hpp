@@ -81,4 +81,33 @@ std::vector<std::vector<SocketBadge>> all_socket_badges(const Topology& topo,
 std::vector<LinkState> all_link_states(const sim::Scenario& scenario, const Topology& topo,
                                        const std::vector<sim::TraceEvent>& events, int64_t time_ns);
 
+// The same states, folded forward over the trace for the canvas: each frame applies only
+// the events that are new since the last one (going back starts again), so a frame costs
+// what happened since the previous frame, not the whole run so far.
+class TraceFold {
+public:
+    // Brings the state to the first `count` events. `topo` must be the one of the previous
+    // calls since reset().
+    void advance(const Topology& topo, const std::vector<sim::TraceEvent>& events, size_t count);
+    void reset();
+
+    std::vector<std::vector<SocketBadge>> badges() const;  // as all_socket_badges
+    // As all_link_states at time_ns (the fault plan part is read at that time).
+    std::vector<LinkState> link_states(const sim::Scenario& scenario, const Topology& topo,
+                                       int64_t time_ns) const;
+    // The last deliver at each node (an index into the events; -1: none), drops there.
+    int64_t last_delivered(size_t node) const { return last_in_[node]; }
+    int drops_at(size_t node) const { return dropped_[node]; }
+
+private:
+    size_t next_ = 0;
+    bool sized_ = false;
+    std::vector<std::map<int, SocketBadge>> badges_;
+    std::vector<std::vector<size_t>> links_of_node_;
+    std::vector<int> up_, greeted_;
+    std::vector<std::string> reason_;
+    std::vector<int64_t> last_in_;
+    std::vector<int> dropped_;
+};
+
 }  // namespace sculpin::gui

@@ -38,6 +38,14 @@ click_at() {
     xdotool click "$3"
     sleep 0.3
 }
+# press KEY...: holds each key for a few frames. ImGui 1.86 reads key state once per frame,
+# so a press and release inside one frame (xdotool key) would never be seen.
+press() {
+    xdotool keydown "$@"
+    sleep 0.3
+    xdotool keyup "$@"
+    sleep 0.3
+}
 centre() {  # centre KIND NAME -> "x y" of a node box or a widget
     if [ "$1" = node ]; then
         query "' '.join(str(int((n['x0']+n['x1'])/2)) + ' ' + str(int((n['y0']+n['y1'])/2)) for n in s['nodes'] if n['name']=='$2')"
@@ -61,9 +69,11 @@ wait_for "the crash in the fault plan" \
 # Run until 9 s: select the box's text, type, Enter.
 read -r x y <<<"$(centre widget until)"
 click_at "$x" "$y" 1
-xdotool key --delay 100 ctrl+a BackSpace
-xdotool type --delay 100 9s
-xdotool key Return
+press ctrl+a
+press BackSpace
+xdotool type --delay 150 9s
+sleep 0.3
+press Return
 wait_for "t = 9 s" "s['time_ns'] == 9000000000"
 
 # The client timed out and retried; the narration says so.
@@ -71,7 +81,7 @@ wait_for "the narration of a retry" "any('retry' in line for line in s['narratio
 
 # F12: the screenshot, named after the scenario and the time.
 xdotool mousemove --window "$window" 5 500
-xdotool key F12
+press F12
 png="$out/ch4-lazy-pirate-9000ms.png"
 wait_for "the screenshot" "s['status'] == 'screenshot saved to ch4-lazy-pirate-9000ms.png'"
 [ -f "$png" ] || { echo "FAIL: $png is missing" >&2; exit 1; }

@@ -6,7 +6,7 @@
 # of both nodes. Where to click comes from the window itself (--layout-json), never from
 # guessed coordinates. Exit 77 (ctest: skipped) when xvfb-run or xdotool is missing.
 set -euo pipefail
-gui="$1"
+gui="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 out="$2"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 for tool in xvfb-run xdotool; do

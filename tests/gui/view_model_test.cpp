@@ -596,6 +596,48 @@ TEST(Png, DeflateHandlesRunsAndFarMatches) {
 namespace sculpin::gui {
 namespace {
 
+// The canvas folds the trace forward frame by frame; it must agree with the one-pass
+// functions at every time, also after going back.
+TEST(Topology, TraceFoldMatchesTheOnePassStates) {
+    std::string error;
+    auto s = cli::find_scenario("ch4-lazy-pirate-server-crash", load_context(), &error);
+    ASSERT_TRUE(s) << error;
+    Controller ctl(program_lookup());
+    ctl.load(*s);
+    const auto topo = build_topology(ctl.scenario(), ctl.events());
+    TraceFold fold;
+    auto same_at = [&](int64_t t) {
+        ctl.seek(t);
+        fold.advance(topo, ctl.events(), ctl.events_until_now());
+        const auto badges = all_socket_badges(topo, ctl.events(), t);
+        const auto folded = fold.badges();
+        ASSERT_EQ(folded.size(), badges.size());
+        for (size_t i = 0; i < badges.size(); ++i) {
+            ASSERT_EQ(folded[i].size(), badges[i].size()) << t;
+            for (size_t k = 0; k < badges[i].size(); ++k) {
+                EXPECT_EQ(folded[i][k].type, badges[i][k].type) << t;
+                EXPECT_EQ(folded[i][k].state, badges[i][k].state) << t;
+                EXPECT_EQ(folded[i][k].closed, badges[i][k].closed) << t;
+            }
+        }
+        const auto links = all_link_states(ctl.scenario(), topo, ctl.events(), t);
+        const auto folded_links = fold.link_states(ctl.scenario(), topo, t);
+        ASSERT_EQ(folded_links.size(), links.size());
+        for (size_t i = 0; i < links.size(); ++i) {
+            EXPECT_EQ(folded_links[i].connected, links[i].connected) << t;
+            EXPECT_EQ(folded_links[i].handshaken, links[i].handshaken) << t;
+            EXPECT_EQ(folded_links[i].down_reason, links[i].down_reason) << t;
+        }
+        int drops = 0;
+        for (size_t i = 0; i < ctl.events_until_now(); ++i)
+            if (ctl.events()[i].kind == TraceKind::drop && ctl.events()[i].node == "server")
+                ++drops;
+        EXPECT_EQ(fold.drops_at(static_cast<size_t>(topo.node_index("server"))), drops) << t;
+    };
+    for (int64_t ms : {0, 600, 1200, 2600, 3000, 4700, 5600, 7000, 15000, 3000, 9000})
+        same_at(ms * sim::kNsPerMs);
+}
+
 TEST(Topology, ReqRepLockstepState) {
     std::vector<sim::TraceEvent> events;
     events.push_back({0, sim::TraceKind::socket_open, "c", 1, 0, "", "REQ", 0});
