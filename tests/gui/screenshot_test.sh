@@ -3,9 +3,12 @@
 # run, saves a PNG, and checks the picture (tests/gui/check_screenshot.py): a real image,
 # not blank, and each of the scenario's nodes drawn as a box where the GUI says it is.
 # Exit 77 (ctest: skipped) when xvfb-run is missing.
+#
+#   screenshot_test.sh SCULPIN_GUI OUT_DIR [SCENARIO]   (only SCENARIO when given)
 set -euo pipefail
 gui="$1"
 out="$2"
+only="${3:-}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 scenarios="${SCULPIN_SCENARIO_DIR:-$here/../../scenarios}"
 if ! command -v xvfb-run >/dev/null 2>&1; then
@@ -15,7 +18,11 @@ fi
 mkdir -p "$out"
 export LIBGL_ALWAYS_SOFTWARE=1
 status=0
-for file in "$scenarios"/*.json; do
+files=("$scenarios"/*.json)
+if [ -n "$only" ]; then
+    files=("$scenarios/$only.json")
+fi
+for file in "${files[@]}"; do
     name="$(basename "$file" .json)"
     duration_ms="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["duration_ms"])' "$file")"
     until_ms=$((duration_ms / 2))
