@@ -27,6 +27,8 @@ void usage(FILE* out) {
                  "  --smoke          every case once with tiny workloads (CI: does it run?)\n"
                  "  --only REGEX     only cases whose \"group/name\" matches REGEX\n"
                  "  --json FILE      also write the table as JSON\n"
+                 "  --side SIDE      profiling: run only 'sculpin' or only 'reference' (its\n"
+                 "                   figures then appear in the Sculpin column)\n"
                  "  --soak MINUTES   PUB->slow SUB and PUSH->slow PULL at full rate, RSS each\n"
                  "                   second, and whether it stayed within ±5%% after warm-up\n"
                  "  --help           this text\n",
@@ -44,6 +46,7 @@ int main(int argc, char** argv) {
     RunOptions options;
     std::string only;
     std::string json_path;
+    std::string side = "both";
     double soak_minutes = -1;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -62,6 +65,12 @@ int main(int argc, char** argv) {
             only = value();
         } else if (arg == "--json") {
             json_path = value();
+        } else if (arg == "--side") {
+            side = value();
+            if (side != "both" && side != "sculpin" && side != "reference") {
+                std::fprintf(stderr, "--side: sculpin, reference or both\n");
+                return 2;
+            }
         } else if (arg == "--soak") {
             soak_minutes = std::atof(value().c_str());
             if (soak_minutes <= 0) {
@@ -92,6 +101,12 @@ int main(int argc, char** argv) {
     if (cases.empty()) {
         std::fprintf(stderr, "no case matches --only %s\n", only.c_str());
         return 2;
+    }
+
+    // One side only, for perf/callgrind: the other side's work would blur the profile.
+    for (CaseSpec& spec : cases) {
+        if (side == "reference") spec.run_sculpin = spec.run_reference;
+        if (side != "both") spec.run_reference = {};
     }
 
     const int rounds = rounds_for(options);
