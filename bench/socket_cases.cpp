@@ -38,6 +38,8 @@ constexpr int kReceiveTimeoutMs = 20000;
 }
 
 // --- drivers: the same small vocabulary over both libraries ---------------------------
+// A driver's calls may come from several threads at once (one per socket), so received
+// messages live on the caller's stack, not in the driver.
 
 class SculpinDriver {
 public:
@@ -71,21 +73,22 @@ public:
     // Receives one message; returns the size of its last frame, or -1 on EAGAIN when
     // `dontwait` (a timeout otherwise fails the case).
     long recv(Socket s, bool dontwait = false) {
-        const int rc = s->recv(received_, dontwait ? send_flag::dontwait : 0);
+        Message received;
+        const int rc = s->recv(received, dontwait ? send_flag::dontwait : 0);
         if (rc == EAGAIN && dontwait) return -1;
         if (rc != 0) fail("sculpin: recv " + std::to_string(rc));
-        return static_cast<long>(received_.back().size());
+        return static_cast<long>(received.back().size());
     }
     // Receives one message and sends it straight back (REP, ROUTER echo).
     void echo(Socket s) {
-        if (s->recv(received_) != 0) fail("sculpin: echo recv");
-        if (s->send(received_) != 0) fail("sculpin: echo send");
+        Message received;
+        if (s->recv(received) != 0) fail("sculpin: echo recv");
+        if (s->send(received) != 0) fail("sculpin: echo send");
     }
     void close(Socket s) { s->close(); }
 
 private:
     Context context_;
-    Message received_;
 };
 
 class ZmqDriver {
@@ -93,15 +96,8 @@ public:
     using Socket = void*;
     static constexpr const char* kName = "libzmq";
 
-    ZmqDriver() : context_(zmq_ctx_new()) {
-        zmq_msg_init(&received_);
-        zmq_msg_init(&part_);
-    }
-    ~ZmqDriver() {
-        zmq_msg_close(&received_);
-        zmq_msg_close(&part_);
-        zmq_ctx_term(context_);
-    }
+    ZmqDriver() : context_(zmq_ctx_new()) {}
+    ~ZmqDriver() { zmq_ctx_term(context_); }
     ZmqDriver(const ZmqDriver&) = delete;
     ZmqDriver& operator=(const ZmqDriver&) = delete;
 
@@ -131,29 +127,34 @@ public:
         if (zmq_send(s, data, size_bytes, 0) < 0) fail("libzmq: send");
     }
     long recv(Socket s, bool dontwait = false) {
+        ScopedMsg received;
         while (true) {
-            if (zmq_msg_recv(&received_, s, dontwait ? ZMQ_DONTWAIT : 0) < 0) {
+            if (zmq_msg_recv(&received.msg, s, dontwait ? ZMQ_DONTWAIT : 0) < 0) {
                 if (zmq_errno() == EAGAIN && dontwait) return -1;
                 fail(std::string("libzmq: recv ") + zmq_strerror(zmq_errno()));
             }
-            if (!zmq_msg_more(&received_)) return static_cast<long>(zmq_msg_size(&received_));
+            if (!zmq_msg_more(&received.msg)) return static_cast<long>(zmq_msg_size(&received.msg));
         }
     }
     // Every part goes back as it came, zero-copy (zmq_msg_send takes the message over).
     void echo(Socket s) {
+        ScopedMsg part;
         while (true) {
-            if (zmq_msg_recv(&part_, s, 0) < 0) fail("libzmq: echo recv");
-            const bool more = zmq_msg_more(&part_);
-            if (zmq_msg_send(&part_, s, more ? ZMQ_SNDMORE : 0) < 0) fail("libzmq: echo send");
+            if (zmq_msg_recv(&part.msg, s, 0) < 0) fail("libzmq: echo recv");
+            const bool more = zmq_msg_more(&part.msg);
+            if (zmq_msg_send(&part.msg, s, more ? ZMQ_SNDMORE : 0) < 0) fail("libzmq: echo send");
             if (!more) return;
         }
     }
     void close(Socket s) { zmq_close(s); }
 
 private:
+    struct ScopedMsg {
+        zmq_msg_t msg;
+        ScopedMsg() { zmq_msg_init(&msg); }
+        ~ScopedMsg() { zmq_msg_close(&msg); }
+    };
     void* context_;
-    zmq_msg_t received_;
-    zmq_msg_t part_;
 };
 
 std::string endpoint_for(const std::string& transport, const char* tag) {
