@@ -27,10 +27,13 @@ StreamSession::~StreamSession() {
 }
 
 std::span<uint8_t> StreamSession::read_space(size_t size_bytes) {
-    if (read_buffer_ != nullptr && read_buffer_->size_bytes - read_used_bytes_ < size_bytes) {
+    if (read_buffer_ != nullptr) {
         if (read_buffer_->refs.load(std::memory_order_acquire) == 1) {
-            read_used_bytes_ = 0;  // nobody points into it any more: start over
-        } else {
+            // Nobody points into it: read from the start again, so a session of small
+            // (inline, copied) messages keeps touching the same few cache-hot pages, and
+            // a simulation of a thousand sessions does not hold a thousand warm buffers.
+            read_used_bytes_ = 0;
+        } else if (read_buffer_->size_bytes - read_used_bytes_ < size_bytes) {
             read_buffer_->release();  // the last frame to go frees it
             read_buffer_ = nullptr;
         }
