@@ -61,6 +61,17 @@ Frame Frame::adopt(void* data, size_t size_bytes, void (*free_fn)(void*, void*),
     return frame;
 }
 
+Frame Frame::share(SharedBuffer* buffer, const uint8_t* data, size_t size_bytes) {
+    assert(data >= buffer->data && data + size_bytes <= buffer->data + buffer->size_bytes);
+    Frame frame;
+    buffer->retain();
+    frame.ext_.buffer = buffer;
+    frame.ext_.ptr = const_cast<uint8_t*>(data);
+    frame.shared_ = true;
+    frame.size_ = size_bytes;
+    return frame;
+}
+
 Frame::Frame(const Frame& other) noexcept : size_(other.size_), shared_(other.shared_) {
     if (shared_) {
         ext_ = other.ext_;

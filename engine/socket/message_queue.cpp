@@ -67,7 +67,27 @@ MessageQueue::PushResult MessageQueue::push_forced(Message& msg) {
     return publish(msg);
 }
 
-MessageQueue::PushResult MessageQueue::publish(Message& msg) {
+MessageQueue::PushResult MessageQueue::push_unpublished(Message& msg) {
+    if (full()) {
+        writer_waiting_.store(true, std::memory_order_seq_cst);
+        if (full()) return PushResult::full;
+        writer_waiting_.store(false, std::memory_order_relaxed);
+    }
+    store(msg);
+    return PushResult::ok;
+}
+
+MessageQueue::PushResult MessageQueue::publish() {
+    if (written_.load(std::memory_order_relaxed) == write_index_) return PushResult::ok;
+    written_.store(write_index_, std::memory_order_seq_cst);
+    if (reader_waiting_.load(std::memory_order_seq_cst) &&
+        reader_waiting_.exchange(false, std::memory_order_seq_cst)) {
+        return PushResult::ok_wake_reader;
+    }
+    return PushResult::ok;
+}
+
+void MessageQueue::store(Message& msg) {
     const size_t slot = write_index_ % kChunkSlots;
     write_chunk_->slots[slot] = std::move(msg);
     if (slot == kChunkSlots - 1) {
@@ -77,6 +97,10 @@ MessageQueue::PushResult MessageQueue::publish(Message& msg) {
         write_chunk_ = write_chunk_->next;
     }
     ++write_index_;
+}
+
+MessageQueue::PushResult MessageQueue::publish(Message& msg) {
+    store(msg);
     written_.store(write_index_, std::memory_order_seq_cst);
     if (reader_waiting_.load(std::memory_order_seq_cst) &&
         reader_waiting_.exchange(false, std::memory_order_seq_cst)) {

@@ -35,6 +35,12 @@ public:
     PushResult push(Message& msg);
     // Producer side: push ignoring the capacity (subscriptions, the routing-id handshake).
     PushResult push_forced(Message& msg);
+    // Producer side, for batches: like push(), but the message stays invisible to the
+    // reader until publish(), so a batch costs one publication and at most one wake-up.
+    // Returns ok or full (never ok_wake_reader).
+    PushResult push_unpublished(Message& msg);
+    // Makes every pushed message visible. ok_wake_reader: the reader was asleep.
+    PushResult publish();
     bool full() const noexcept;
     // Producer side: is there room? When there is not, the writer is armed exactly as a
     // failed push() arms it, so a poller that only asks still gets woken when it drains.
@@ -66,6 +72,7 @@ private:
     Chunk* new_chunk();
     void recycle(Chunk* chunk);
     PushResult publish(Message& msg);
+    void store(Message& msg);
 
     uint64_t capacity_;
     uint64_t low_water_mark() const noexcept { return capacity_ == 0 ? 0 : (capacity_ + 1) / 2; }

@@ -64,6 +64,15 @@ bool PipeEnd::write(Message& msg) {
     return false;
 }
 
+bool PipeEnd::write_unpublished(Message& msg) {
+    if (closed()) return false;
+    return out_->push_unpublished(msg) != MessageQueue::PushResult::full;
+}
+
+void PipeEnd::publish() {
+    if (out_->publish() == MessageQueue::PushResult::ok_wake_reader) peer_->notify_readable();
+}
+
 void PipeEnd::write_forced(Message& msg) {
     if (closed()) return;
     if (out_->push_forced(msg) == MessageQueue::PushResult::ok_wake_reader)

@@ -53,6 +53,10 @@ public:
     // Writing. false = at the high-water mark; `msg` is untouched and the listener is
     // told when the queue has drained to its low-water mark.
     bool write(Message& msg);
+    // Batched writing: as write(), but the peer sees nothing until publish(), which tells
+    // the listener at most once for the whole batch. Every batch must end in publish().
+    bool write_unpublished(Message& msg);
+    void publish();
     // Writes even past the high-water mark (subscriptions and other control traffic).
     void write_forced(Message& msg);
     // Is there room for a write? When not, the listener is told once there is (so a

@@ -34,6 +34,10 @@ public:
         (void)unwritten_bytes;
     }
     virtual uint64_t message_decoded() { return 0; }
+    // Does a read that returned less than asked mean the stream is drained until its next
+    // readiness edge? True for a kernel socket under edge-triggered epoll (saves the read
+    // that would only say EAGAIN); a stream that is not sure says false.
+    virtual bool short_read_drains() const { return false; }
 };
 
 // A connected, non-blocking stream socket. Owns (and closes) the fd.
@@ -46,6 +50,7 @@ public:
 
     IoResult read(std::span<uint8_t> into) override;
     IoResult write(const wire::OutputSlice* slices, size_t count) override;
+    bool short_read_drains() const override { return true; }
     int fd() const noexcept { return fd_; }
 
 private:

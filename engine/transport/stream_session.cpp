@@ -9,6 +9,9 @@ namespace {
 // Rounds of read/decode/encode/write per call before yielding to other sessions.
 constexpr int kRoundsPerPump = 16;
 constexpr size_t kMaxSlices = 64;
+// A receive buffer holds this many reads: a new one is taken at most once per this many
+// reads, and a few small frames pin at most this many read sizes of memory.
+constexpr size_t kReadsPerBuffer = 2;
 }  // namespace
 
 StreamSession::StreamSession(std::unique_ptr<ByteStream> stream, wire::ZmtpConfig config,
@@ -19,7 +22,28 @@ StreamSession::StreamSession(std::unique_ptr<ByteStream> stream, wire::ZmtpConfi
       peer_address_(std::move(peer_address)),
       owner_(owner) {}
 
-StreamSession::~StreamSession() = default;
+StreamSession::~StreamSession() {
+    if (read_buffer_ != nullptr) read_buffer_->release();
+}
+
+std::span<uint8_t> StreamSession::read_space(size_t size_bytes) {
+    if (read_buffer_ != nullptr) {
+        if (read_buffer_->refs.load(std::memory_order_acquire) == 1) {
+            // Nobody points into it: read from the start again, so a session of small
+            // (inline, copied) messages keeps touching the same few cache-hot pages, and
+            // a simulation of a thousand sessions does not hold a thousand warm buffers.
+            read_used_bytes_ = 0;
+        } else if (read_buffer_->size_bytes - read_used_bytes_ < size_bytes) {
+            read_buffer_->release();  // the last frame to go frees it
+            read_buffer_ = nullptr;
+        }
+    }
+    if (read_buffer_ == nullptr) {
+        read_buffer_ = SharedBuffer::allocate(size_bytes * kReadsPerBuffer);
+        read_used_bytes_ = 0;
+    }
+    return {read_buffer_->data + read_used_bytes_, size_bytes};
+}
 
 void StreamSession::start(int64_t now_ms) {
     codec_.start(now_ms);
@@ -74,7 +98,8 @@ StreamSession::Status StreamSession::pump(int64_t now_ms, std::span<uint8_t> scr
     for (int round = 0; round < kRoundsPerPump; ++round) {
         bool progress = false;
 
-        // 1. Decoded messages into the pipe, until it is full.
+        // 1. Decoded messages into the pipe, until it is full; visible to the reader as one
+        //    batch.
         if (codec_.ready()) {
             if (!pipe_) {
                 std::string refusal;
@@ -88,18 +113,24 @@ StreamSession::Status StreamSession::pump(int64_t now_ms, std::span<uint8_t> scr
                     stalled_.trace_id = stream_->message_decoded();
                     has_stalled_ = true;
                 }
-                if (!pipe_->write(stalled_)) break;  // at RCVHWM: the pipe wakes us
+                if (!pipe_->write_unpublished(stalled_)) break;  // at RCVHWM: the pipe wakes us
                 has_stalled_ = false;
                 progress = true;
             }
+            pipe_->publish();
         }
 
         // 2. More bytes from the kernel, only when nothing decoded is waiting: that is
         //    what makes a full pipe push back through TCP.
         if (fd_readable_ && !peer_eof_ && !has_stalled_ && codec_.pending_messages() == 0) {
-            const IoResult result = stream_->read(scratch);
+            const std::span<uint8_t> into = read_space(scratch.size());
+            const IoResult result = stream_->read(into);
             if (result.bytes > 0) {
-                if (!codec_.feed(scratch.first(result.bytes), now_ms)) {
+                read_used_bytes_ += result.bytes;
+                // A short read emptied the kernel's buffer: the next arrival is a new edge.
+                if (result.bytes < into.size() && stream_->short_read_drains())
+                    fd_readable_ = false;
+                if (!codec_.feed(into.first(result.bytes), now_ms, read_buffer_)) {
                     // Deliver what was decoded before the violation, then go.
                     if (codec_.ready() && pipe_) {
                         Message msg;

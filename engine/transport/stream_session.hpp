@@ -7,6 +7,13 @@
 // to kBatchBytes and written with one write. Readiness is edge-triggered: the session
 // remembers whether the stream is readable/writable until a read/write says otherwise.
 //
+// Reads land in a refcounted receive buffer, not in the caller's scratch: large frames
+// decoded from it share it (no allocation, no copy per message; the consumer's thread
+// releases one reference instead of freeing a block another thread allocated). The
+// buffer is reused once nothing points into it any more, else a fresh one is taken.
+// Decoded messages enter the pipe as one batch per round, made visible (and the reader
+// woken, if it sleeps) once per batch rather than once per message.
+//
 // It never closes its pipe: whether the pipe outlives the connection (a connecting
 // socket keeps queueing across reconnects) is the owner's decision.
 #pragma once
@@ -57,7 +64,8 @@ public:
     const std::shared_ptr<PipeEnd>& pipe() const noexcept { return pipe_; }
 
     // The stream became readable / writable (edge), the pipe has news, or time passed.
-    // `scratch` is a read buffer shared by all sessions of the thread.
+    // `scratch` is the thread's read buffer; only its size is used now (the amount read
+    // per call), so both runtimes read the same amounts as before.
     Status on_readable(int64_t now_ms, std::span<uint8_t> scratch);
     Status on_writable(int64_t now_ms, std::span<uint8_t> scratch);
     Status pump(int64_t now_ms, std::span<uint8_t> scratch);
@@ -87,6 +95,8 @@ public:
 private:
     Status close_with(std::string reason);
     bool flush_output();  // false on a write error (reason_ set)
+    // At least `size_bytes` of receive buffer to read into.
+    std::span<uint8_t> read_space(size_t size_bytes);
 
     std::unique_ptr<ByteStream> stream_;
     uint64_t id_;
@@ -94,7 +104,9 @@ private:
     std::string peer_address_;
     SessionOwner& owner_;
     std::shared_ptr<PipeEnd> pipe_;
-    Message stalled_;  // decoded, but the pipe was full
+    SharedBuffer* read_buffer_ = nullptr;  // one reference is ours
+    size_t read_used_bytes_ = 0;           // bytes of read_buffer_ already read into
+    Message stalled_;                      // decoded, but the pipe was full
     bool has_stalled_ = false;
     bool fd_readable_ = true;  // edge-triggered: assume readable until EAGAIN
     bool fd_writable_ = true;

@@ -22,7 +22,7 @@ FrameDecoder::Result FrameDecoder::fail(std::string what) {
     return Result::error;
 }
 
-bool FrameDecoder::begin_body(uint64_t size_bytes) {
+bool FrameDecoder::check_body_size(uint64_t size_bytes) {
     if (size_bytes > static_cast<uint64_t>(INT64_MAX)) {
         fail("length " + std::to_string(size_bytes) +
              " has the top bit set; ZMTP lengths are at most 2^63-1");
@@ -52,6 +52,11 @@ bool FrameDecoder::begin_body(uint64_t size_bytes) {
              " exceeds what this peer accepts (2^48 bytes; set MAXMSGSIZE to go lower)");
         return false;
     }
+    return true;
+}
+
+bool FrameDecoder::begin_body(uint64_t size_bytes) {
+    if (!check_body_size(size_bytes)) return false;
     if (size_bytes <= kDirectAllocationMaxBytes) {
         frame_ = Frame::with_size(static_cast<size_t>(size_bytes));
     } else {
@@ -76,7 +81,8 @@ bool FrameDecoder::begin_body(uint64_t size_bytes) {
     return true;
 }
 
-FrameDecoder::Result FrameDecoder::decode(std::span<const uint8_t> input, size_t& consumed) {
+FrameDecoder::Result FrameDecoder::decode(std::span<const uint8_t> input, size_t& consumed,
+                                          SharedBuffer* backing) {
     assert(consumed <= input.size());
     if (stage_ == Stage::failed) return Result::error;
     while (true) {
@@ -115,6 +121,23 @@ FrameDecoder::Result FrameDecoder::decode(std::span<const uint8_t> input, size_t
                 if (size_field_got_ < size_field_need_) return Result::need_more;
                 const uint64_t size_bytes =
                     size_field_need_ == 8 ? get_u64_be(size_field_) : size_field_[0];
+                if (backing != nullptr && !is_command() && size_bytes > Frame::kInlineCapacity &&
+                    size_bytes <= input.size() - consumed) {
+                    // Whole in a shared receive buffer: reference it, copy nothing.
+                    if (!check_body_size(size_bytes)) return Result::error;
+                    assert(input.data() >= backing->data &&
+                           input.data() + input.size() <= backing->data + backing->size_bytes);
+                    const auto size = static_cast<size_t>(size_bytes);
+                    frame_ = Frame::share(backing, input.data() + consumed, size);
+                    consumed += size;
+                    stream_offset_bytes_ += size;
+                    body_size_bytes_ = size_bytes;
+                    body_got_bytes_ = size_bytes;
+                    body_ = nullptr;
+                    stage_ = Stage::flags;
+                    message_bytes_so_far_ = more() ? message_bytes_so_far_ + size_bytes : 0;
+                    return Result::frame;
+                }
                 if (!begin_body(size_bytes)) return Result::error;
                 break;
             }

@@ -45,7 +45,11 @@ public:
 
     // Consumes input from input[consumed] on, advancing `consumed`, and stops as soon as
     // one frame is complete (so the caller can act on a command before the next frame).
-    Result decode(std::span<const uint8_t> input, size_t& consumed);
+    // When `input` lies inside `backing`, a data frame too large to be inline that is
+    // whole in the input is not copied: the Frame shares `backing` (one refcount instead
+    // of an allocation and a copy per message).
+    Result decode(std::span<const uint8_t> input, size_t& consumed,
+                  SharedBuffer* backing = nullptr);
 
     bool is_command() const noexcept { return (flags_ & kFlagCommand) != 0; }
     bool more() const noexcept { return (flags_ & kFlagMore) != 0; }
@@ -57,6 +61,8 @@ private:
     enum class Stage { flags, size, body, failed };
 
     Result fail(std::string what);
+    // Judges the declared body size; false = error set.
+    bool check_body_size(uint64_t size_bytes);
     // Judges the declared body size and allocates the frame; false = error set.
     bool begin_body(uint64_t size_bytes);
 

@@ -75,7 +75,7 @@ void ZmtpConnection::flush_scratch() {
     scratch_.clear();
 }
 
-bool ZmtpConnection::feed(std::span<const uint8_t> bytes, int64_t now_ms) {
+bool ZmtpConnection::feed(std::span<const uint8_t> bytes, int64_t now_ms, SharedBuffer* backing) {
     if (state_ == State::failed) return false;
     assert(state_ != State::idle && "start() before feed()");
     if (state_ == State::idle) return fail("bytes fed before start()");
@@ -89,7 +89,7 @@ bool ZmtpConnection::feed(std::span<const uint8_t> bytes, int64_t now_ms) {
     size_t consumed = 0;
     if (state_ == State::greeting && !feed_greeting(bytes, consumed)) return false;
     while (state_ == State::handshake || state_ == State::ready) {
-        switch (decoder_.decode(bytes, consumed)) {
+        switch (decoder_.decode(bytes, consumed, backing)) {
             case FrameDecoder::Result::need_more:
                 return true;
             case FrameDecoder::Result::error:

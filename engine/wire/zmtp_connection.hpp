@@ -70,7 +70,9 @@ public:
     // Bytes received from the peer. false = protocol violation or refused peer: the
     // connection must be dropped; error() says what and where. Every complete message
     // decoded before the violation is still available from pop_message().
-    bool feed(std::span<const uint8_t> bytes, int64_t now_ms);
+    // When `bytes` lie inside `backing` (a refcounted receive buffer), large data frames
+    // share it instead of being copied (see FrameDecoder::decode).
+    bool feed(std::span<const uint8_t> bytes, int64_t now_ms, SharedBuffer* backing = nullptr);
 
     // Handshake finished (greeting and READY both ways, socket types compatible).
     bool ready() const noexcept;

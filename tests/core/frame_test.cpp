@@ -37,27 +37,27 @@ TEST(Frame, DefaultFrameIsEmptyAndInline) {
     EXPECT_EQ(frame.view(), "");
 }
 
-TEST(Frame, FortyBytesAreStoredInline) {
+TEST(Frame, SixtyFourBytesAreStoredInline) {
     const std::string text(Frame::kInlineCapacity, 'x');
-    ASSERT_EQ(text.size(), 40u);
+    ASSERT_EQ(text.size(), 64u);
     Frame frame(text);
     EXPECT_FALSE(frame.is_shared());
-    EXPECT_EQ(frame.size(), 40u);
+    EXPECT_EQ(frame.size(), 64u);
     EXPECT_EQ(frame.view(), text);
 }
 
-TEST(Frame, FortyOneBytesAreStoredInASharedBuffer) {
+TEST(Frame, SixtyFiveBytesAreStoredInASharedBuffer) {
     const std::string text(Frame::kInlineCapacity + 1, 'y');
     Frame frame(text);
     EXPECT_TRUE(frame.is_shared());
-    EXPECT_EQ(frame.size(), 41u);
+    EXPECT_EQ(frame.size(), 65u);
     EXPECT_EQ(frame.view(), text);
 }
 
 TEST(Frame, WithSizeFollowsTheSameInlineLimit) {
-    EXPECT_FALSE(Frame::with_size(40).is_shared());
-    EXPECT_TRUE(Frame::with_size(41).is_shared());
-    EXPECT_EQ(Frame::with_size(41).size(), 41u);
+    EXPECT_FALSE(Frame::with_size(64).is_shared());
+    EXPECT_TRUE(Frame::with_size(65).is_shared());
+    EXPECT_EQ(Frame::with_size(65).size(), 65u);
 }
 
 TEST(Frame, CopyOfInlineFrameCopiesTheBytes) {
@@ -103,7 +103,7 @@ TEST(Frame, SharedBufferLivesUntilTheLastCopyIsGone) {
 }
 
 TEST(Frame, MutableDataOnASharedBufferCopiesFirst) {
-    const std::string text(64, 'q');
+    const std::string text(100, 'q');
     Frame original(text);
     Frame copy(original);
     ASSERT_EQ(copy.data(), original.data());
@@ -113,11 +113,11 @@ TEST(Frame, MutableDataOnASharedBufferCopiesFirst) {
     writable[0] = 'W';
     EXPECT_EQ(original.view(), text);
     EXPECT_EQ(copy.view().substr(0, 2), "Wq");
-    EXPECT_EQ(copy.size(), 64u);
+    EXPECT_EQ(copy.size(), 100u);
 }
 
 TEST(Frame, MutableDataOnAnExclusiveBufferDoesNotCopy) {
-    Frame frame(std::string(64, 'q'));
+    Frame frame(std::string(100, 'q'));
     const uint8_t* before = frame.data();
     uint8_t* writable = frame.mutable_data();
     EXPECT_EQ(writable, before);
@@ -126,7 +126,7 @@ TEST(Frame, MutableDataOnAnExclusiveBufferDoesNotCopy) {
 }
 
 TEST(Frame, MutableDataOnTheLastRemainingCopyDoesNotCopy) {
-    Frame original(std::string(64, 'q'));
+    Frame original(std::string(100, 'q'));
     Frame copy(original);
     original.reset();
     const uint8_t* before = copy.data();

@@ -164,6 +164,38 @@ TEST(MessageQueue, PushForcedAlsoWakesAWaitingReader) {
     EXPECT_EQ(queue.push_forced(msg), PushResult::ok_wake_reader);
 }
 
+TEST(MessageQueue, UnpublishedPushesStayInvisibleAndOnePublishWakesTheReaderOnce) {
+    MessageQueue queue(0);
+    Message out;
+    ASSERT_EQ(queue.pop(out), PopResult::empty);  // the reader sleeps
+    for (uint64_t i = 0; i < 100; ++i) {
+        Message msg = numbered(i);
+        EXPECT_EQ(queue.push_unpublished(msg), PushResult::ok);
+    }
+    EXPECT_FALSE(queue.readable());
+    EXPECT_EQ(queue.publish(), PushResult::ok_wake_reader);
+    EXPECT_EQ(queue.publish(), PushResult::ok);  // nothing new: no second wake-up
+    for (uint64_t i = 0; i < 100; ++i) {
+        ASSERT_NE(queue.pop(out), PopResult::empty);
+        EXPECT_EQ(number_of(out), i);
+    }
+    EXPECT_EQ(queue.pop(out), PopResult::empty);
+}
+
+TEST(MessageQueue, UnpublishedPushesCountTowardsTheCapacity) {
+    MessageQueue queue(2);
+    Message a = numbered(1), b = numbered(2), c = numbered(3);
+    EXPECT_EQ(queue.push_unpublished(a), PushResult::ok);
+    EXPECT_EQ(queue.push_unpublished(b), PushResult::ok);
+    EXPECT_EQ(queue.push_unpublished(c), PushResult::full);
+    EXPECT_EQ(number_of(c), 3u);  // untouched
+    queue.publish();
+    Message out;
+    // The full push armed the writer: the pop that reaches the low-water mark (1) wakes it.
+    EXPECT_EQ(queue.pop(out), PopResult::ok_wake_writer);
+    EXPECT_EQ(number_of(out), 1u);
+}
+
 TEST(MessageQueue, ReadableDoesNotArmTheReader) {
     MessageQueue queue(10);
     EXPECT_FALSE(queue.readable());

@@ -1,7 +1,7 @@
 // Steady-state cost: once buffers have grown to fit the traffic, a small message costs no
 // heap allocation to encode, write out, decode and pop. Counted by replacing the global
 // operator new for this test binary (Frame's own storage uses malloc and is inline up to
-// 40 bytes, so frames of that size cost nothing either).
+// 64 bytes, so frames of that size cost nothing either).
 #include <gtest/gtest.h>
 
 #include <atomic>

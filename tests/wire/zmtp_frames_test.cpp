@@ -3,6 +3,7 @@
 // a peer's length header from becoming our allocation.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <string>
 
 #include "zmtp_test_support.hpp"
@@ -28,6 +29,39 @@ TEST(ZmtpFrames, MultipartMessageArrivesWholeWithMoreFlagsOnTheWire) {
     ASSERT_TRUE(p.b.pop_message(got));
     EXPECT_EQ(got, (Message{"one", "", "three"}));
     EXPECT_FALSE(p.b.pop_message(got));
+}
+
+// Bytes fed from a shared receive buffer: a large frame whole in the input references the
+// buffer (no copy); a small one is inline; one split across feeds is assembled in its own.
+TEST(ZmtpFrames, LargeFramesWholeInASharedReceiveBufferReferenceIt) {
+    Pair p(config_for(SocketType::push), config_for(SocketType::pull));
+    const std::string big(1024, 'z');
+    p.a.send_message(Message{big});
+    p.a.send_message(Message{"small"});
+    p.a.send_message(Message{big});
+    const Bytes wire = take_output(p.a);
+    SharedBuffer* buffer = SharedBuffer::allocate(wire.size());
+    std::memcpy(buffer->data, wire.data(), wire.size());
+    const size_t split = wire.size() - 10;  // the second big frame arrives in two feeds
+    ASSERT_TRUE(p.b.feed({buffer->data, split}, 0, buffer));
+    ASSERT_TRUE(p.b.feed({buffer->data + split, wire.size() - split}, 0, buffer));
+
+    Message first, second, third;
+    ASSERT_TRUE(p.b.pop_message(first));
+    ASSERT_TRUE(p.b.pop_message(second));
+    ASSERT_TRUE(p.b.pop_message(third));
+    EXPECT_EQ(first.front().view(), big);
+    EXPECT_TRUE(first.front().data() >= buffer->data &&
+                first.front().data() + big.size() <= buffer->data + buffer->size_bytes);
+    EXPECT_FALSE(second.front().is_shared());
+    EXPECT_EQ(second.front().view(), "small");
+    EXPECT_EQ(third.front().view(), big);
+    EXPECT_FALSE(third.front().data() >= buffer->data &&
+                 third.front().data() < buffer->data + buffer->size_bytes);
+    EXPECT_EQ(buffer->refs.load(), 2u);  // ours and the first message's
+    first.clear();
+    EXPECT_EQ(buffer->refs.load(), 1u);
+    buffer->release();
 }
 
 TEST(ZmtpFrames, ShortFrameUpTo255BytesLongFrameFrom256) {
