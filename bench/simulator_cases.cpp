@@ -13,11 +13,15 @@
 // round runs in a forked child that sends its figures back through a pipe and exits
 // without tearing SimGrid down. The child also keeps SimGrid's memory and actor stacks
 // out of the parent, which goes on to time Sculpin in the same process.
-#include <simgrid/version.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <xbt/log.h>
+
+// SimGrid's C headers need its config header first; s4u.hpp brings it.
+// clang-format off
 #include <simgrid/s4u.hpp>
+#include <simgrid/version.h>
+#include <xbt/log.h>
+// clang-format on
 
 #include <algorithm>
 #include <cerrno>
