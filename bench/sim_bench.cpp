@@ -2,7 +2,9 @@
 // on its own. Each case runs a few rounds, alternating Sculpin and the reference, and
 // prints the median, the spread (min-max) and the ratio. A benchmark, not a test.
 //
-//   sculpin-sim-bench [--quick] [--smoke] [--rounds N]
+//   sculpin-sim-bench [--quick] [--smoke] [--rounds N] [--only TEXT]
+//
+// --only runs the cases whose name contains TEXT (for profiling one of them).
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -58,6 +60,7 @@ std::string shown(const Summary& s) {
 int main(int argc, char** argv) {
     RunOptions options;
     int rounds = 0;
+    std::string only;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--quick") == 0) {
             options.quick = true;
@@ -65,8 +68,11 @@ int main(int argc, char** argv) {
             options.smoke = true;
         } else if (std::strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
             rounds = std::atoi(argv[++i]);
+        } else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+            only = argv[++i];
         } else {
-            std::fprintf(stderr, "usage: %s [--quick] [--smoke] [--rounds N]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--quick] [--smoke] [--rounds N] [--only TEXT]\n",
+                         argv[0]);
             return 2;
         }
     }
@@ -76,6 +82,7 @@ int main(int argc, char** argv) {
         std::printf("%-46s %-14s %-26s %-26s %s\n", "case", "unit", "sculpin", "reference",
                     "ratio");
         for (const CaseSpec& c : cases) {
+            if (c.name.find(only) == std::string::npos) continue;
             std::vector<double> ours;
             std::vector<double> theirs;
             for (int round = 0; round < rounds; ++round) {
