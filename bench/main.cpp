@@ -32,11 +32,7 @@ void usage(FILE* out) {
                  "  --soak MINUTES   PUB->slow SUB and PUSH->slow PULL at full rate, RSS each\n"
                  "                   second, and whether it stayed within ±5%% after warm-up\n"
                  "  --help           this text\n",
-#ifdef SCULPIN_BENCH_SIMULATOR
                  ", SimGrid"
-#else
-                 ""
-#endif
     );
 }
 
@@ -89,9 +85,7 @@ int main(int argc, char** argv) {
     if (soak_minutes > 0) return run_soak(soak_minutes);
 
     std::vector<CaseSpec> cases = socket_cases(options);
-#ifdef SCULPIN_BENCH_SIMULATOR
     for (CaseSpec& spec : simulator_cases(options)) cases.push_back(std::move(spec));
-#endif
     if (!only.empty()) {
         const std::regex pattern(only);
         std::erase_if(cases, [&](const CaseSpec& spec) {

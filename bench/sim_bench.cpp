@@ -1,59 +1,112 @@
-// Simulator throughput: N REQ/REP pairs ping-ponging over simulated tcp (50 us, 1 Gbit/s
-// links: issue 11's workload) on the engine's real sockets and ZMTP bytes. Prints
-// scheduler events per wall second, message deliveries per wall second and simulated
-// seconds per wall second. A benchmark, not a test: the numbers go into notes and docs.
-#include <chrono>
+// sculpin-sim-bench: runs the simulator group of sculpin-bench (bench/simulator_cases.cpp)
+// on its own. Each case runs a few rounds, alternating Sculpin and the reference, and
+// prints the median, the spread (min-max) and the ratio. A benchmark, not a test.
+//
+//   sculpin-sim-bench [--quick] [--smoke] [--rounds N] [--only TEXT]
+//
+// --only runs the cases whose name contains TEXT (for profiling one of them).
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <exception>
 #include <string>
+#include <vector>
 
-#include "patterns/hello_world.hpp"
-#include "sim/simulation.hpp"
+#include "bench/bench_case.hpp"
 
-using namespace sculpin;
-using namespace sculpin::sim;
+using namespace sculpin::bench;
 
 namespace {
 
-void run(int pairs, int64_t simulated_ms) {
-    Simulation sim(1);
-    sim.trace().set_keep_events(false);  // hash only: measure the simulator, not a log
-    LinkConfig link;
-    link.latency_ns = 50'000;
-    link.bandwidth_bytes_per_s = 125'000'000;
-    sim.network().set_default_link(link);
-    for (int i = 0; i < pairs; ++i) {
-        const std::string server = "server-" + std::to_string(i);
-        Params server_params;
-        server_params.set("bind", "tcp://" + server + ":5555");
-        server_params.set("work_ms", "0");
-        sim.add_node(server, "hwserver", patterns::hwserver, server_params, 0);
-        Params client_params;
-        client_params.set("connect", "tcp://" + server + ":5555");
-        client_params.set("requests", "1000000000");
-        sim.add_node("client-" + std::to_string(i), "hwclient", patterns::hwclient, client_params,
-                     0);
-    }
-    int64_t deliveries = 0;
-    sim.trace().set_listener([&](const TraceEvent& e) {
-        if (e.kind == TraceKind::deliver) ++deliveries;
-    });
-    const auto start = std::chrono::steady_clock::now();
-    sim.run_until(simulated_ms * kNsPerMs);
-    const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double events = static_cast<double>(sim.scheduler().events_run());
-    std::printf("%4d pairs  %7.3f s simulated in %6.3f s wall  %8.2f M events/s  %8.0f deliveries/s  "
-                "%6.2f sim-s/wall-s\n",
-                pairs, simulated_ms / 1000.0, wall_s, events / wall_s / 1e6,
-                static_cast<double>(deliveries) / wall_s, simulated_ms / 1000.0 / wall_s);
+struct Summary {
+    double median = 0;
+    double low = 0;
+    double high = 0;
+};
+
+Summary summarize(std::vector<double> figures) {
+    std::sort(figures.begin(), figures.end());
+    Summary summary;
+    if (figures.empty()) return summary;
+    const size_t n = figures.size();
+    summary.median = n % 2 == 1 ? figures[n / 2] : (figures[n / 2 - 1] + figures[n / 2]) / 2;
+    summary.low = figures.front();
+    summary.high = figures.back();
+    return summary;
+}
+
+std::string shown(const Summary& s) {
+    char text[128];
+    const auto scaled = [](double v, char* out, size_t size) {
+        if (v >= 1e6) {
+            std::snprintf(out, size, "%.2f M", v / 1e6);
+        } else if (v >= 1e3) {
+            std::snprintf(out, size, "%.1f k", v / 1e3);
+        } else {
+            std::snprintf(out, size, "%.3g", v);
+        }
+    };
+    char median[32], low[32], high[32];
+    scaled(s.median, median, sizeof(median));
+    scaled(s.low, low, sizeof(low));
+    scaled(s.high, high, sizeof(high));
+    std::snprintf(text, sizeof(text), "%s [%s..%s]", median, low, high);
+    return text;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    const int64_t simulated_ms = argc > 1 ? std::atoll(argv[1]) : 1000;
-    std::printf("sculpin simulator: REQ/REP ping-pong over simulated tcp (50 us, 1 Gbit/s)\n");
-    run(50, simulated_ms);
-    run(500, simulated_ms / 5);
+    RunOptions options;
+    int rounds = 0;
+    std::string only;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--quick") == 0) {
+            options.quick = true;
+        } else if (std::strcmp(argv[i], "--smoke") == 0) {
+            options.smoke = true;
+        } else if (std::strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
+            rounds = std::atoi(argv[++i]);
+        } else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+            only = argv[++i];
+        } else {
+            std::fprintf(stderr, "usage: %s [--quick] [--smoke] [--rounds N] [--only TEXT]\n",
+                         argv[0]);
+            return 2;
+        }
+    }
+    if (rounds <= 0) rounds = options.smoke ? 1 : options.quick ? 3 : 5;
+    try {
+        const std::vector<CaseSpec> cases = simulator_cases(options);
+        std::printf("%-46s %-14s %-26s %-26s %s\n", "case", "unit", "sculpin", "reference",
+                    "ratio");
+        for (const CaseSpec& c : cases) {
+            if (c.name.find(only) == std::string::npos) continue;
+            std::vector<double> ours;
+            std::vector<double> theirs;
+            for (int round = 0; round < rounds; ++round) {
+                ours.push_back(c.run_sculpin());
+                if (c.run_reference) theirs.push_back(c.run_reference());
+            }
+            const Summary a = summarize(ours);
+            std::string reference = "-";
+            std::string ratio = "-";
+            if (!theirs.empty()) {
+                const Summary b = summarize(theirs);
+                reference = shown(b) + " " + c.reference_name;
+                char text[32];
+                const double r = c.higher_is_better ? a.median / b.median : b.median / a.median;
+                std::snprintf(text, sizeof(text), "%.2fx", r);
+                ratio = text;
+            }
+            std::printf("%-46s %-14s %-26s %-26s %s\n", c.name.c_str(), c.unit.c_str(),
+                        shown(a).c_str(), reference.c_str(), ratio.c_str());
+            std::fflush(stdout);
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "sculpin-sim-bench: %s\n", e.what());
+        return 1;
+    }
     return 0;
 }

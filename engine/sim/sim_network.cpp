@@ -10,17 +10,22 @@ namespace sculpin::sim {
 // Both directions of one simulated tcp connection. Side 0 connected, side 1 accepted.
 class SimConnection : public std::enable_shared_from_this<SimConnection> {
 public:
+    // A segment's bytes are not kept in the segment: they wait in its direction's buffer,
+    // so that sending one allocates nothing once the buffer has grown to its working size.
     struct Segment {
         TimeNs arrive_at_ns = 0;
-        std::vector<uint8_t> bytes;
+        size_t size_bytes = 0;
         bool fin = false;
         bool rst = false;
     };
     // Bytes travelling from side `s` to side `1 - s`.
     struct Direction {
         std::deque<Segment> in_flight;
-        std::vector<uint8_t> arrived;
+        // Everything written and not yet read, in order: [read_offset, arrived_end) has
+        // arrived and can be read; [arrived_end, end) is still in flight.
+        std::vector<uint8_t> bytes;
         size_t read_offset = 0;
+        size_t arrived_end = 0;
         size_t window_used_bytes = 0;
         TimeNs link_free_at_ns = 0;
         TimeNs last_arrival_ns = 0;
@@ -50,15 +55,12 @@ public:
     IoResult read(int side, std::span<uint8_t> into) {
         Direction& d = dir_[1 - side];  // what the peer sent us
         if (d.rst_arrived) return {0, ECONNRESET};
-        const size_t available = d.arrived.size() - d.read_offset;
+        const size_t available = d.arrived_end - d.read_offset;
         if (available == 0) return {0, d.fin_arrived ? 0 : EAGAIN};
         const size_t n = std::min(available, into.size());
-        std::memcpy(into.data(), d.arrived.data() + d.read_offset, n);
+        std::memcpy(into.data(), d.bytes.data() + d.read_offset, n);
         d.read_offset += n;
-        if (d.read_offset == d.arrived.size()) {
-            d.arrived.clear();
-            d.read_offset = 0;
-        }
+        compact(d);
         assert(d.window_used_bytes >= n);
         d.window_used_bytes -= n;
         if (d.writer_blocked && alive_[1 - side]) {
@@ -78,14 +80,15 @@ public:
             return {0, EAGAIN};
         }
         Segment segment;
-        for (size_t i = 0; i < count && segment.bytes.size() < space; ++i) {
-            const size_t take = std::min(slices[i].size_bytes, space - segment.bytes.size());
-            segment.bytes.insert(segment.bytes.end(), slices[i].data, slices[i].data + take);
+        for (size_t i = 0; i < count && segment.size_bytes < space; ++i) {
+            const size_t take = std::min(slices[i].size_bytes, space - segment.size_bytes);
+            d.bytes.insert(d.bytes.end(), slices[i].data, slices[i].data + take);
+            segment.size_bytes += take;
         }
-        const size_t n = segment.bytes.size();
+        const size_t n = segment.size_bytes;
         d.window_used_bytes += n;
         d.written_bytes += n;
-        send_segment(side, std::move(segment));
+        send_segment(side, segment);
         return {n, 0};
     }
 
@@ -104,7 +107,7 @@ public:
             dir_[side].closed_by_writer = true;
             Segment fin;
             fin.fin = true;
-            send_segment(side, std::move(fin));
+            send_segment(side, fin);
         }
         if (!alive_[0] && !alive_[1]) network_.forget(id_);
     }
@@ -118,7 +121,7 @@ public:
         outgoing.closed_by_writer = true;
         Segment rst;
         rst.rst = true;
-        send_segment(side, std::move(rst));
+        send_segment(side, rst);
     }
 
     void set_callbacks(int side, std::function<void()> readable, std::function<void()> writable) {
@@ -158,13 +161,27 @@ public:
     void kick(int side) { schedule_delivery(side); }
 
 private:
+    // Drops the bytes already read from the front of the buffer: always when nothing is
+    // left, otherwise once they are the larger part (the window bounds the rest).
+    static void compact(Direction& d) {
+        if (d.read_offset == d.bytes.size()) {
+            d.bytes.clear();
+            d.read_offset = 0;
+            d.arrived_end = 0;
+        } else if (d.read_offset >= 64 * 1024 && d.read_offset * 2 >= d.bytes.size()) {
+            d.bytes.erase(d.bytes.begin(), d.bytes.begin() + static_cast<ptrdiff_t>(d.read_offset));
+            d.arrived_end -= d.read_offset;
+            d.read_offset = 0;
+        }
+    }
+
     void send_segment(int side, Segment segment) {
         Direction& d = dir_[side];
         Scheduler& clock = network_.scheduler();
         const LinkConfig link = network_.link(hosts_[side], hosts_[1 - side]);
         const TimeNs now = clock.now();
         const TimeNs transmit_ns = link.bandwidth_bytes_per_s > 0
-                                       ? static_cast<TimeNs>(segment.bytes.size()) * kNsPerSecond /
+                                       ? static_cast<TimeNs>(segment.size_bytes) * kNsPerSecond /
                                              link.bandwidth_bytes_per_s
                                        : 0;
         const TimeNs departs = std::max(now, d.link_free_at_ns) + transmit_ns;
@@ -174,7 +191,7 @@ private:
         // TCP delivers in order: jitter never lets a segment overtake an earlier one.
         segment.arrive_at_ns = std::max(departs + link.latency_ns + jitter, d.last_arrival_ns);
         d.last_arrival_ns = segment.arrive_at_ns;
-        d.in_flight.push_back(std::move(segment));
+        d.in_flight.push_back(segment);
         schedule_delivery(side);
     }
 
@@ -198,19 +215,22 @@ private:
         size_t bytes = 0;
         bool news = false;
         while (!d.in_flight.empty() && d.in_flight.front().arrive_at_ns <= now) {
-            Segment& segment = d.in_flight.front();
+            const Segment& segment = d.in_flight.front();
             if (segment.rst) {
+                // Nothing follows an RST (the writer closed), and nothing before it that
+                // was not read yet will be.
                 d.rst_arrived = true;
                 d.awaiting_arrival.clear();
-                d.arrived.clear();
+                d.bytes.clear();
                 d.read_offset = 0;
+                d.arrived_end = 0;
                 d.window_used_bytes = 0;
             } else if (segment.fin) {
                 d.fin_arrived = true;
             } else if (alive_[receiver] && !d.rst_arrived) {
-                bytes += segment.bytes.size();
-                d.arrived.insert(d.arrived.end(), segment.bytes.begin(), segment.bytes.end());
-                d.arrived_bytes += segment.bytes.size();
+                bytes += segment.size_bytes;
+                d.arrived_end += segment.size_bytes;
+                d.arrived_bytes += segment.size_bytes;
                 // Bounded by the messages written on this connection.
                 while (!d.awaiting_arrival.empty() &&
                        d.awaiting_arrival.front().end_offset <= d.arrived_bytes) {
@@ -219,7 +239,10 @@ private:
                     d.awaiting_arrival.pop_front();
                 }
             } else {
-                d.window_used_bytes -= segment.bytes.size();
+                // Nobody will read these: out of the buffer and out of the window.
+                const auto first = d.bytes.begin() + static_cast<ptrdiff_t>(d.arrived_end);
+                d.bytes.erase(first, first + static_cast<ptrdiff_t>(segment.size_bytes));
+                d.window_used_bytes -= segment.size_bytes;
             }
             news = true;
             d.in_flight.pop_front();

@@ -105,12 +105,13 @@ SimNode::~SimNode() {
 
 // --- plumbing --------------------------------------------------------------------------------
 
-void SimNode::post(std::function<void()> fn) {
+template <class Fn>
+void SimNode::post(Fn&& fn) {
     const uint64_t incarnation = incarnation_;
-    sim_.scheduler().after(0, [this, incarnation, fn = std::move(fn)]() mutable {
+    sim_.scheduler().after(0, [this, incarnation, fn = std::forward<Fn>(fn)]() mutable {
         if (incarnation != incarnation_ || !alive_) return;
         if (paused_) {
-            held_events_.push_back(std::move(fn));
+            held_events_.emplace_back(std::move(fn));
             return;
         }
         fn();

@@ -96,7 +96,10 @@ private:
     struct Connecter;
     struct SessionEntry;
 
-    void post(std::function<void()> fn);
+    // Takes any callable (a lambda is stored in the scheduler's event as it is: no
+    // std::function, no allocation); defined in sim_node.cpp, the only place that posts.
+    template <class Fn>
+    void post(Fn&& fn);
     void trace(TraceKind kind, int socket, uint64_t message, std::string peer, std::string detail,
                int64_t value = 0);
     SimSocket* find_socket(int socket_id);

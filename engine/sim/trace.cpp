@@ -1,6 +1,6 @@
-// The canonical encoding is hand-written rather than built with nlohmann: every event of
-// every run goes through it (for the hash), so it must be cheap, and its exact bytes are a
-// contract (the hash of a run must not change when a JSON library changes its formatting).
+// The canonical text encoding is hand-written rather than built with nlohmann: its exact
+// bytes are a contract (trace files must not change when a JSON library changes its
+// formatting). The hash does not go through it (see TraceHash).
 #include "sim/trace.hpp"
 
 #include <array>
@@ -185,16 +185,44 @@ std::string to_json_line(const TraceEvent& event) {
     return out;
 }
 
+namespace {
+
+// One step of the hash: a multiply-xorshift mix of one 64-bit word into the state.
+inline uint64_t mix(uint64_t hash, uint64_t word) {
+    constexpr uint64_t kMultiplier = 0x9e3779b97f4a7c15ULL;  // 2^64 / golden ratio, odd
+    hash = (hash ^ word) * kMultiplier;
+    return hash ^ (hash >> 29);
+}
+
+// Up to 8 bytes as a little-endian word, whatever the machine's byte order.
+inline uint64_t little_endian_word(const unsigned char* bytes, size_t count) {
+    uint64_t word = 0;
+    for (size_t i = 0; i < count; ++i) word |= static_cast<uint64_t>(bytes[i]) << (8 * i);
+    return word;
+}
+
+inline uint64_t mix_string(uint64_t hash, std::string_view text) {
+    // The length first: "ab" + "c" and "a" + "bc" must not hash alike.
+    hash = mix(hash, text.size());
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+    size_t i = 0;
+    for (; i + 8 <= text.size(); i += 8) hash = mix(hash, little_endian_word(bytes + i, 8));
+    if (i < text.size()) hash = mix(hash, little_endian_word(bytes + i, text.size() - i));
+    return hash;
+}
+
+}  // namespace
+
 void TraceHash::add(const TraceEvent& event) {
-    constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
-    const std::string line = to_json_line(event);
     uint64_t hash = hash_;
-    for (const char c : line) {
-        hash ^= static_cast<unsigned char>(c);
-        hash *= kFnvPrime;
-    }
-    hash ^= static_cast<unsigned char>('\n');
-    hash *= kFnvPrime;
+    hash = mix(hash, static_cast<uint64_t>(event.time_ns));
+    hash = mix(hash, static_cast<uint64_t>(event.kind));
+    hash = mix_string(hash, event.node);
+    hash = mix(hash, static_cast<uint64_t>(static_cast<int64_t>(event.socket)));
+    hash = mix(hash, event.message);
+    hash = mix_string(hash, event.peer);
+    hash = mix_string(hash, event.detail);
+    hash = mix(hash, static_cast<uint64_t>(event.value));
     hash_ = hash;
 }
 

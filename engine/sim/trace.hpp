@@ -11,6 +11,7 @@
 
 namespace sculpin::sim {
 
+// The trace hash covers a kind by its number: add new kinds at the end.
 enum class TraceKind {
     node_start,    // node: a program (re)started; detail: program name
     node_exit,     // node: the program returned; detail: error text if it threw
@@ -51,19 +52,27 @@ struct TraceEvent {
     int64_t value = 0;
 };
 
-// One JSON object per line, keys in a fixed order, no whitespace: the canonical form
-// that is hashed. {"t":..,"k":"..","node":"..","sock":..,"msg":..,"peer":"..","detail":"..","v":..}
+// One JSON object per line, keys in a fixed order, no whitespace: the canonical text form
+// (trace files, the GUI).
+// {"t":..,"k":"..","node":"..","sock":..,"msg":..,"peer":"..","detail":"..","v":..}
 std::string to_json_line(const TraceEvent& event);
 
-// FNV-1a, 64-bit, over the canonical lines (each followed by '\n').
+// A 64-bit hash of a sequence of events, over each event's fields in a fixed order and a
+// fixed binary form (integers as 64-bit words, strings as their length then their bytes
+// in little-endian 8-byte words), not over its JSON line: every event of every run is
+// hashed, and formatting text for each one cost a third of the simulator's time. The
+// value depends on the fields and their order only, so it is the same on every machine
+// and build type. Not cryptographic: it tells replays apart, it does not resist forgery.
 class TraceHash {
 public:
+    static constexpr uint64_t kInitial = 0xcbf29ce484222325ULL;
+
     void add(const TraceEvent& event);
     uint64_t value() const noexcept { return hash_; }
     std::string hex() const;  // 16 lower-case hex digits
 
 private:
-    uint64_t hash_ = 0xcbf29ce484222325ULL;
+    uint64_t hash_ = kInitial;
 };
 
 class Trace {

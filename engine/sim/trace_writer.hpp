@@ -1,5 +1,5 @@
-// The trace as JSON Lines: one canonical line per event (to_json_line), the same bytes the
-// trace hash is computed over, so `sha`-style tools and the hash agree on what a run was.
+// The trace as JSON Lines: one canonical line per event (to_json_line). Two runs with the
+// same trace hash write the same file, byte for byte.
 #pragma once
 
 #include <fstream>

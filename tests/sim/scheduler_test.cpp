@@ -1,0 +1,152 @@
+#include "sim/scheduler.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sculpin::sim {
+namespace {
+
+TEST(SchedulerTest, RunsEventsByTimeThenBySchedulingOrder) {
+    Scheduler scheduler;
+    std::vector<std::string> ran;
+    scheduler.at(20, [&] { ran.push_back("b@20"); });
+    scheduler.at(10, [&] { ran.push_back("a@10"); });
+    scheduler.at(20, [&] { ran.push_back("c@20"); });
+    scheduler.at(10, [&] { ran.push_back("d@10"); });
+    EXPECT_EQ(scheduler.run_until_quiet(), 4u);
+    EXPECT_EQ(ran, (std::vector<std::string>{"a@10", "d@10", "b@20", "c@20"}));
+    EXPECT_EQ(scheduler.now(), 20);
+    EXPECT_EQ(scheduler.events_run(), 4u);
+}
+
+TEST(SchedulerTest, EventsScheduledByAnEventRunInOrderToo) {
+    Scheduler scheduler;
+    std::vector<int> ran;
+    scheduler.at(5, [&] {
+        ran.push_back(1);
+        scheduler.after(0, [&] { ran.push_back(3); });
+        scheduler.after(1, [&] { ran.push_back(4); });
+    });
+    scheduler.at(5, [&] { ran.push_back(2); });
+    scheduler.run_until_quiet();
+    EXPECT_EQ(ran, (std::vector<int>{1, 2, 3, 4}));
+    EXPECT_EQ(scheduler.now(), 6);
+}
+
+TEST(SchedulerTest, CancelledEventsDoNotRunAndReleaseTheirCapturesAtOnce) {
+    Scheduler scheduler;
+    auto token = std::make_shared<int>(7);
+    int runs = 0;
+    const EventId doomed = scheduler.at(10, [&runs, token] { ++runs; });
+    scheduler.at(20, [&runs] { ++runs; });
+    EXPECT_EQ(scheduler.pending(), 2u);
+    scheduler.cancel(doomed);
+    EXPECT_EQ(token.use_count(), 1);
+    EXPECT_EQ(scheduler.pending(), 1u);
+    EXPECT_EQ(scheduler.next_time(), 20);
+    scheduler.run_until_quiet();
+    EXPECT_EQ(runs, 1);
+    EXPECT_TRUE(scheduler.empty());
+}
+
+TEST(SchedulerTest, CancellingAnEventThatRanOrAStaleIdIsANoOp) {
+    Scheduler scheduler;
+    int first = 0;
+    int second = 0;
+    const EventId old_id = scheduler.at(1, [&] { ++first; });
+    scheduler.run_until_quiet();
+    // The pool reuses the slot; the old id must not reach the new event.
+    const EventId new_id = scheduler.at(2, [&] { ++second; });
+    EXPECT_NE(old_id, new_id);
+    scheduler.cancel(old_id);
+    scheduler.cancel(old_id);
+    scheduler.cancel(0);
+    scheduler.cancel(~EventId{0});
+    scheduler.run_until_quiet();
+    EXPECT_EQ(first, 1);
+    EXPECT_EQ(second, 1);
+}
+
+TEST(SchedulerTest, CancelFromInsideTheRunningEventIsANoOp) {
+    Scheduler scheduler;
+    EventId self = 0;
+    int runs = 0;
+    self = scheduler.at(1, [&] {
+        ++runs;
+        scheduler.cancel(self);
+        scheduler.after(1, [&] { ++runs; });
+    });
+    scheduler.run_until_quiet();
+    EXPECT_EQ(runs, 2);
+}
+
+TEST(SchedulerTest, LargeCapturesWorkAndAreDestroyedOnce) {
+    Scheduler scheduler;
+    auto token = std::make_shared<int>(1);
+    std::array<int64_t, 32> big{};  // far larger than the inline buffer
+    big[31] = 42;
+    int64_t seen = 0;
+    scheduler.at(3, [&seen, big, token] { seen = big[31] + *token; });
+    const EventId cancelled = scheduler.at(4, [big, token] { (void)big; });
+    EXPECT_EQ(token.use_count(), 3);
+    scheduler.cancel(cancelled);
+    EXPECT_EQ(token.use_count(), 2);
+    scheduler.run_until_quiet();
+    EXPECT_EQ(seen, 43);
+    EXPECT_EQ(token.use_count(), 1);
+}
+
+TEST(SchedulerTest, ManyEventsStayInOrderWhileThePoolGrowsAndIsReused) {
+    Scheduler scheduler;
+    std::vector<TimeNs> times;
+    // A deterministic shuffle of times, some cancelled, scheduled in waves.
+    std::vector<EventId> ids;
+    uint64_t x = 12345;
+    for (int wave = 0; wave < 3; ++wave) {
+        for (int i = 0; i < 500; ++i) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            const TimeNs t = scheduler.now() + static_cast<TimeNs>(x >> 54);
+            ids.push_back(
+                scheduler.at(t, [&times, &scheduler] { times.push_back(scheduler.now()); }));
+        }
+        for (size_t i = 0; i < ids.size(); i += 7) scheduler.cancel(ids[i]);
+        ids.clear();
+        scheduler.run_until(scheduler.now() + 300);
+    }
+    scheduler.run_until_quiet();
+    ASSERT_FALSE(times.empty());
+    for (size_t i = 1; i < times.size(); ++i) EXPECT_LE(times[i - 1], times[i]);
+    EXPECT_EQ(times.size(), 3u * (500 - 72));
+}
+
+TEST(SchedulerTest, RunUntilMovesTheClockEvenWithoutEvents) {
+    Scheduler scheduler;
+    scheduler.run_until(1000);
+    EXPECT_EQ(scheduler.now(), 1000);
+    bool ran = false;
+    scheduler.after(10, [&] { ran = true; });
+    scheduler.run_until(1009);
+    EXPECT_FALSE(ran);
+    scheduler.run_until(1010);
+    EXPECT_TRUE(ran);
+}
+
+TEST(InlineActionTest, MovesKeepTheCallable) {
+    int calls = 0;
+    InlineAction a([&calls] { ++calls; });
+    InlineAction b(std::move(a));
+    EXPECT_FALSE(static_cast<bool>(a));  // NOLINT: testing the moved-from state
+    ASSERT_TRUE(static_cast<bool>(b));
+    b();
+    InlineAction c;
+    c = std::move(b);
+    c();
+    EXPECT_EQ(calls, 2);
+}
+
+}  // namespace
+}  // namespace sculpin::sim
