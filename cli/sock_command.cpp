@@ -138,7 +138,7 @@ int run_sock(const SockArgs& args) {
             std::cerr << "sculpin sock: cannot bind " << endpoint << ": "
                       << (socket->last_error().empty() ? error_text(rc) : socket->last_error())
                       << "\n";
-            return rc == EINVAL ? kExitBadArguments : kExitFailure;
+            return rc == EINVAL || rc == EPROTONOSUPPORT ? kExitBadArguments : kExitFailure;
         }
     }
     for (const auto& endpoint : args.connects) {
@@ -146,7 +146,7 @@ int run_sock(const SockArgs& args) {
             std::cerr << "sculpin sock: cannot connect " << endpoint << ": "
                       << (socket->last_error().empty() ? error_text(rc) : socket->last_error())
                       << "\n";
-            return rc == EINVAL ? kExitBadArguments : kExitFailure;
+            return rc == EINVAL || rc == EPROTONOSUPPORT ? kExitBadArguments : kExitFailure;
         }
     }
     if (args.delay_ms > 0 && (!args.sends.empty() || args.echo || args.recv_count > 0))

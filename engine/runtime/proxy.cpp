@@ -5,11 +5,12 @@
 namespace sculpin {
 
 namespace {
-// What one side of the proxy has seen, counted in frames as libzmq's STATISTICS does.
+// What one side of the proxy has seen, as libzmq's STATISTICS counts it: a multipart
+// message is one message, its bytes are all its frames'.
 struct SideStats {
-    uint64_t frames_in = 0;
+    uint64_t messages_in = 0;
     uint64_t bytes_in = 0;
-    uint64_t frames_out = 0;
+    uint64_t messages_out = 0;
     uint64_t bytes_out = 0;
 };
 
@@ -23,9 +24,8 @@ int forward(SocketHandle* from, SocketHandle* to, SocketHandle* capture, SideSta
         int rc = from->recv(msg, send_flag::dontwait);
         if (rc == EAGAIN) return 0;
         if (rc != 0) return rc;
-        const uint64_t frames = msg.size();
         const uint64_t bytes = msg.size_bytes();
-        from_stats.frames_in += frames;
+        from_stats.messages_in += 1;
         from_stats.bytes_in += bytes;
         if (capture != nullptr) {
             Message copy = msg;
@@ -34,7 +34,7 @@ int forward(SocketHandle* from, SocketHandle* to, SocketHandle* capture, SideSta
         rc = to->send(msg);
         if (rc != 0 && rc != EAGAIN) return rc;
         if (rc == 0) {
-            to_stats.frames_out += frames;
+            to_stats.messages_out += 1;
             to_stats.bytes_out += bytes;
         }
     }
@@ -45,7 +45,8 @@ int forward(SocketHandle* from, SocketHandle* to, SocketHandle* capture, SideSta
 Message statistics(const SideStats& frontend, const SideStats& backend) {
     Message reply;
     for (const SideStats* side : {&frontend, &backend})
-        for (uint64_t value : {side->frames_in, side->bytes_in, side->frames_out, side->bytes_out})
+        for (uint64_t value :
+             {side->messages_in, side->bytes_in, side->messages_out, side->bytes_out})
             reply.push_back(Frame(&value, sizeof value));
     return reply;
 }

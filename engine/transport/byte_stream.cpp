@@ -1,5 +1,6 @@
 #include "transport/byte_stream.hpp"
 
+#include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -33,8 +34,15 @@ IoResult FdStream::write(const wire::OutputSlice* slices, size_t count) {
         vectors[i].iov_base = const_cast<uint8_t*>(slices[i].data);
         vectors[i].iov_len = slices[i].size_bytes;
     }
+    msghdr header{};
+    header.msg_iov = vectors;
+    header.msg_iovlen = count;
     while (true) {
-        const ssize_t n = ::writev(fd_, vectors, static_cast<int>(count));
+        // MSG_NOSIGNAL: a peer that went away is an EPIPE to handle, not a SIGPIPE that
+        // kills the process (a library, as libzmq.so.5, must not rely on the program
+        // ignoring SIGPIPE).
+        ssize_t n = ::sendmsg(fd_, &header, MSG_NOSIGNAL);
+        if (n < 0 && errno == ENOTSOCK) n = ::writev(fd_, vectors, static_cast<int>(count));
         if (n >= 0) return {static_cast<size_t>(n), 0};
         if (errno == EINTR) continue;
         return {0, errno == EWOULDBLOCK ? EAGAIN : errno};

@@ -129,7 +129,8 @@ TEST(RealRuntime, WildcardPortIsReportedAsLastEndpoint) {
 TEST(RealRuntime, BadEndpointIsRejectedWithAReason) {
     Context ctx;
     SocketHandle* s = ctx.socket(SocketType::pull);
-    EXPECT_EQ(s->bind("udp://127.0.0.1:5555"), EINVAL);
+    // A transport Sculpin does not have is EPROTONOSUPPORT, as libzmq reports it.
+    EXPECT_EQ(s->bind("udp://127.0.0.1:5555"), EPROTONOSUPPORT);
     EXPECT_NE(s->last_error().find("unknown transport 'udp'"), std::string::npos)
         << s->last_error();
     EXPECT_EQ(s->connect("tcp://127.0.0.1:notaport"), EINVAL);
