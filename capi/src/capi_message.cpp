@@ -1,5 +1,5 @@
-// zmq_msg_t: one engine Frame (inline or zero-copy shared) placed inside the 64 bytes,
-// plus its MORE flag and the properties of the peer it came from.
+// zmq_msg_t: the bytes (small ones inside the 64 bytes, larger or shared ones in an engine
+// Frame on the heap), plus the MORE flag and the properties of the peer it came from.
 #include <strings.h>
 #include <cstring>
 
@@ -10,14 +10,29 @@ using namespace sculpin::capi;
 
 namespace {
 
+// May throw (std::bad_alloc) only before anything in msg changed.
 void construct(zmq_msg_t* msg, Frame frame) {
+    Frame* heap = nullptr;
+    if (frame.is_shared() || frame.size() > MsgLayout::kSmallCapacity) {
+        heap = new Frame(std::move(frame));
+    }
     std::memset(msg, 0, sizeof(zmq_msg_t));
-    new (msg) MsgLayout{std::move(frame), 0};
+    MsgLayout* m = new (msg) MsgLayout;
+    m->properties_and_flags = 0;
+    if (heap != nullptr) {
+        m->heap = heap;
+        m->heap_form = 1;
+    } else {
+        if (frame.size() > 0) std::memcpy(m->small, frame.data(), frame.size());
+        m->small_size_bytes = static_cast<uint32_t>(frame.size());
+        m->heap_form = 0;
+    }
 }
 
 void destroy(zmq_msg_t* msg) {
     MsgLayout* m = layout(msg);
     if (MessageProperties* properties = m->properties()) properties->release();
+    if (m->heap_form) delete m->heap;
     m->~MsgLayout();
 }
 
@@ -67,11 +82,8 @@ int zmq_msg_move(zmq_msg_t* dest, zmq_msg_t* src) {
     if (dest == nullptr || src == nullptr) return fail(EFAULT);
     if (dest == src) return 0;
     destroy(dest);
-    MsgLayout* from = layout(src);
-    construct(dest, std::move(from->frame));
-    layout(dest)->properties_and_flags = from->properties_and_flags;
-    from->properties_and_flags = 0;
-    destroy(src);
+    // Both forms are plain bytes or one owning pointer: relocate, then leave src empty.
+    std::memcpy(static_cast<void*>(dest), static_cast<const void*>(src), sizeof(zmq_msg_t));
     construct(src, Frame());
     return 0;
 }
@@ -81,7 +93,7 @@ int zmq_msg_copy(zmq_msg_t* dest, zmq_msg_t* src) {
     if (dest == src) return 0;
     return guarded(-1, [&] {
         const MsgLayout* from = layout(src);
-        Frame copy = from->frame;  // a shared buffer is referenced, not copied
+        Frame copy = from->to_frame();  // a shared buffer is referenced, not copied
         if (MessageProperties* properties = from->properties()) properties->retain();
         destroy(dest);
         construct(dest, std::move(copy));
@@ -96,7 +108,9 @@ void* zmq_msg_data(zmq_msg_t* msg) {
         return nullptr;
     }
     return guarded(static_cast<void*>(nullptr), [&]() -> void* {
-        Frame& frame = layout(msg)->frame;
+        MsgLayout* m = layout(msg);
+        if (!m->heap_form) return static_cast<void*>(m->small);
+        Frame& frame = *m->heap;
         if (frame.is_shared()) {
             // Caller-owned or shared bytes are handed out as they are (zero copy), as
             // libzmq does; writers own the consequences, as with libzmq.
@@ -108,7 +122,7 @@ void* zmq_msg_data(zmq_msg_t* msg) {
 
 size_t zmq_msg_size(const zmq_msg_t* msg) {
     if (msg == nullptr) return 0;
-    return layout(msg)->frame.size();
+    return layout(msg)->size();
 }
 
 int zmq_msg_more(const zmq_msg_t* msg) {
@@ -125,7 +139,7 @@ int zmq_msg_get(const zmq_msg_t* msg, int property) {
             // The engine does not tell which connection a message came in on.
             return -1;
         case ZMQ_SHARED:
-            return layout(msg)->frame.is_shared() ? 1 : 0;
+            return layout(msg)->is_shared() ? 1 : 0;
         default:
             return fail(EINVAL);
     }
@@ -160,8 +174,8 @@ int zmq_msg_send(zmq_msg_t* msg, void* s, int flags) {
     if (msg == nullptr) return fail(EFAULT);
     return guarded(-1, [&] {
         MsgLayout* m = layout(msg);
-        const size_t size = m->frame.size();
-        Frame frame = m->frame;  // shares the buffer; dropped from msg only on success
+        const size_t size = m->size();
+        Frame frame = m->to_frame();  // shares the buffer; dropped from msg only on success
         const int rc = send_frame(*socket, std::move(frame), flags);
         if (rc != 0) return fail(rc);
         destroy(msg);

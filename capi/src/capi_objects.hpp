@@ -75,10 +75,20 @@ struct CapiSocket {
     bool has_inbound_frames() const noexcept { return inbound_next < inbound.size(); }
 };
 
-// A zmq_msg_t holds one Frame plus a tagged pointer to its properties; bit 0 is MORE.
+// A zmq_msg_t has two forms. A message of up to kSmallCapacity bytes lives in the zmq_msg_t
+// itself, with no allocation (libzmq keeps its "very small messages" the same way). A larger
+// one, or one whose bytes are shared (zero-copy, caller-owned), holds an engine Frame on the
+// heap: a Frame with its 64-byte inline storage does not fit beside the properties pointer.
+// Both forms are trivially relocatable (bytes, or one pointer), so zmq_msg_move is a memcpy.
 struct MsgLayout {
-    Frame frame;
-    uintptr_t properties_and_flags = 0;
+    static constexpr size_t kSmallCapacity = 48;
+    union {
+        uint8_t small[kSmallCapacity];
+        Frame* heap;
+    };
+    uint32_t small_size_bytes;
+    uint32_t heap_form;  // 0: small, 1: heap
+    uintptr_t properties_and_flags;
 
     static constexpr uintptr_t kMoreBit = 1;
     MessageProperties* properties() const noexcept {
@@ -88,8 +98,13 @@ struct MsgLayout {
     void set(MessageProperties* properties, bool more) noexcept {
         properties_and_flags = reinterpret_cast<uintptr_t>(properties) | (more ? kMoreBit : 0);
     }
+
+    size_t size() const noexcept { return heap_form ? heap->size() : small_size_bytes; }
+    bool is_shared() const noexcept { return heap_form && heap->is_shared(); }
+    // The bytes as a Frame for sending or copying: a shared buffer is referenced, not copied.
+    Frame to_frame() const { return heap_form ? *heap : Frame(small, small_size_bytes); }
 };
-static_assert(sizeof(MsgLayout) <= sizeof(zmq_msg_t), "a Frame must fit in a zmq_msg_t");
+static_assert(sizeof(MsgLayout) <= sizeof(zmq_msg_t), "the layout must fit in a zmq_msg_t");
 static_assert(alignof(MsgLayout) <= alignof(zmq_msg_t));
 static_assert(alignof(MessageProperties) >= 8, "low pointer bits carry flags");
 

@@ -27,8 +27,6 @@ enum class TraceKind {
     disconnected,  // node, socket; peer: other node; detail: reason
     send,          // node, socket, message; detail: frames preview; value: size in bytes
     wire,          // node (sender), peer (receiver); value: bytes; message: 0; detail: link
-    encoded,       // node (sender), peer (receiver), message: it left the sender's queue
-    arrived,       // node (receiver), peer (sender), message: its last byte arrived
     deliver,       // node, socket, message (a program received it); detail: frames preview
     drop,          // node, socket, message; detail: reason (hwm, filtered, crash, ...)
     fork,          // node, socket, message; value: extra copies made (PUB fan-out)
@@ -37,6 +35,10 @@ enum class TraceKind {
     fault_end,
     log,   // node; detail: the line the program logged
     mark,  // node; detail: "what: detail" as the program marked it (narration hooks)
+    // Append new kinds here, never in between: the trace hash mixes each kind's number, so
+    // renumbering the kinds above would change every recorded trace hash.
+    encoded,  // node (sender), peer (receiver), message: it left the sender's queue
+    arrived,  // node (receiver), peer (sender), message: its last byte arrived
 };
 
 std::string_view to_string(TraceKind kind);
