@@ -61,7 +61,9 @@ public:
     // The context was shut down: blocking calls fail with kEterm.
     bool terminated() const noexcept;
 
-    // Connection events (ZMQ_EVENT_* numbers). The callback runs on the I/O thread.
+    // Connection events (ZMQ_EVENT_* numbers). The callback runs on the I/O thread, also
+    // after close() returns (CLOSED, MONITOR_STOPPED as the socket winds down): whatever it
+    // captures must outlive the Context.
     void set_monitor(std::function<void(const MonitorEvent&)> callback, int event_mask);
 
     // --- any thread -----------------------------------------------------------------

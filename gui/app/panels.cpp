@@ -426,7 +426,7 @@ namespace {
 // Offset, hex and printable bytes, 16 to a line, as hexdump -C shows them.
 std::string hex_dump(const std::string& bytes, size_t max_bytes) {
     std::string out;
-    char buf[16];
+    char buf[32];  // "%04zx  " alone can take 18 bytes
     const size_t n = std::min(bytes.size(), max_bytes);
     for (size_t row = 0; row < n; row += 16) {
         std::snprintf(buf, sizeof buf, "%04zx  ", row);

@@ -8,11 +8,15 @@ server=$1 client=$2 compat=$(cd "$3" && pwd)
 requests=10
 
 # The dynamic loader really picks Sculpin's library with the variable, Debian's without.
-LD_LIBRARY_PATH="$compat" ldd "$client" | grep -q "libzmq.so.5 => $compat/libzmq.so.5" || {
+# (ldd's output is captured first: `ldd | grep -q` under pipefail fails at random when grep
+# exits at its match and ldd, still writing, dies of SIGPIPE.)
+with_compat=$(LD_LIBRARY_PATH="$compat" ldd "$client")
+without_compat=$(ldd "$client")
+grep -q "libzmq.so.5 => $compat/libzmq.so.5" <<<"$with_compat" || {
     echo "LD_LIBRARY_PATH=$compat does not select Sculpin's libzmq.so.5" >&2
     exit 1
 }
-ldd "$client" | grep -q "libzmq.so.5 => $compat" && {
+grep -q "libzmq.so.5 => $compat" <<<"$without_compat" && {
     echo "without LD_LIBRARY_PATH the client should load Debian's libzmq" >&2
     exit 1
 }

@@ -376,12 +376,12 @@ TEST(InteropHeartbeat, LibzmqHeartbeatsAreAnsweredSoTheConnectionStaysUp) {
 }
 
 TEST(InteropMismatch, ReqMeetingPubIsRefused) {
+    std::mutex mutex;  // before the context: the monitor outlives the test body's sockets
+    std::string reason;
     Context ctx;
     void* zctx = zmq_ctx_new();
     SocketHandle* req = ctx.socket(SocketType::req);
     ASSERT_EQ(req->bind("tcp://127.0.0.1:*"), 0);
-    std::mutex mutex;
-    std::string reason;
     req->set_monitor(
         [&](const MonitorEvent& e) {
             std::lock_guard lock(mutex);

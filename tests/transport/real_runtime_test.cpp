@@ -267,10 +267,12 @@ TEST(RealRuntime, ProxyForwardsRequestsAndRepliesWithCapture) {
 }
 
 TEST(RealRuntime, MonitorReportsHandshakeAndDisconnect) {
-    Context ctx;
-    SocketHandle* server = ctx.socket(SocketType::rep);
+    // Declared before the context: the monitor still reports (CLOSED, MONITOR_STOPPED)
+    // while the context closes the server, so what it writes to must outlive the context.
     std::mutex mutex;
     std::vector<int> events;
+    Context ctx;
+    SocketHandle* server = ctx.socket(SocketType::rep);
     server->set_monitor(
         [&](const MonitorEvent& event) {
             std::lock_guard lock(mutex);
@@ -350,11 +352,11 @@ TEST(RealRuntime, GarbageOnThePortDropsThatPeerAndOthersKeepBeingServed) {
 }
 
 TEST(RealRuntime, HalfAGreetingTimesOutTheHandshake) {
+    std::mutex mutex;  // before the context: the monitor outlives the test body's sockets
+    std::string reason;
     Context ctx;
     SocketHandle* rep = ctx.socket(SocketType::rep);
     set_int(rep, option::handshake_ivl, 200);
-    std::mutex mutex;
-    std::string reason;
     rep->set_monitor(
         [&](const MonitorEvent& event) {
             std::lock_guard lock(mutex);
