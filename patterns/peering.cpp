@@ -44,10 +44,6 @@
 
 namespace sculpin::patterns {
 
-namespace {
-
-constexpr std::string_view kWorkerReady = "\001";
-
 std::vector<std::string> split_list(const std::string& text) {
     std::vector<std::string> out;
     std::stringstream in(text);
@@ -56,6 +52,10 @@ std::vector<std::string> split_list(const std::string& text) {
         if (!item.empty()) out.push_back(item);
     return out;
 }
+
+namespace {
+
+constexpr std::string_view kWorkerReady = "\001";
 
 bool bind_logged(Node& node, Sock& sock, const std::string& endpoint) {
     if (sock.bind(endpoint) == 0) return true;

@@ -1,5 +1,7 @@
 #include "patterns/peering_checker.hpp"
 
+#include "patterns/peering.hpp"
+
 #include <map>
 #include <sstream>
 #include <string>
@@ -15,15 +17,6 @@ using sim::TraceEvent;
 using sim::TraceKind;
 
 constexpr int64_t kNsPerMs = 1'000'000;
-
-std::vector<std::string> split_list(const std::string& text) {
-    std::vector<std::string> out;
-    std::stringstream in(text);
-    std::string item;
-    while (std::getline(in, item, ','))
-        if (!item.empty()) out.push_back(item);
-    return out;
-}
 
 std::string param(const NodeSpec& node, const std::string& key, const std::string& fallback) {
     auto it = node.params.find(key);
