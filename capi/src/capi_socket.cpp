@@ -63,7 +63,10 @@ int send_frame(CapiSocket& socket, Frame frame, int flags) {
         if (const int rc = socket.handle->check_first_frame(frame)) return rc;
     }
     socket.outbound.push_back(std::move(frame));
-    if ((flags & ZMQ_SNDMORE) != 0) return 0;
+    // STREAM's messages are [routing id][bytes]: libzmq ignores ZMQ_SNDMORE on the bytes.
+    const bool stream_complete =
+        socket.outbound.size() == 2 && socket.handle->socket().type() == SocketType::stream;
+    if ((flags & ZMQ_SNDMORE) != 0 && !stream_complete) return 0;
     const int rc = socket.handle->send(socket.outbound, flags & ZMQ_DONTWAIT);
     if (rc == 0) {
         socket.outbound.clear();

@@ -38,8 +38,10 @@ constexpr int req_correlate = 52;
 constexpr int req_relaxed = 53;
 constexpr int conflate = 54;
 constexpr int router_handover = 56;
+constexpr int connect_routing_id = 61;  // ROUTER and STREAM: the next connect()'s peer id
 constexpr int handshake_ivl = 66;
 constexpr int xpub_nodrop = 69;
+constexpr int stream_notify = 73;
 constexpr int heartbeat_ivl = 75;
 constexpr int heartbeat_ttl = 76;
 constexpr int heartbeat_timeout = 77;
@@ -69,6 +71,10 @@ struct SocketOptions {
     int rcvbuf_bytes = -1;  // kernel SO_RCVBUF
     bool probe_router = false;  // send an empty message to every new peer (ROUTER, DEALER, REQ)
     bool ipv6 = false;  // a tcp wildcard bind listens on IPv6 too ("::", dual stack)
+
+    // ROUTER and STREAM: the routing id the next connect()'s peer gets; used up by it.
+    std::string connect_routing_id;
+    bool stream_notify = true;  // STREAM: [id][empty] when a connection starts and ends
 };
 
 }  // namespace sculpin

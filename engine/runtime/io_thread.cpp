@@ -14,6 +14,7 @@
 #include "runtime/monitor_events.hpp"
 #include "runtime/socket_handle.hpp"
 #include "transport/net.hpp"
+#include "wire/raw_connection.hpp"
 
 namespace sculpin {
 
@@ -37,7 +38,16 @@ wire::ZmtpConfig codec_config(const SocketLink& link) {
     config.heartbeat_ttl_ms = link.options.heartbeat_ttl_ms;
     config.heartbeat_timeout_ms = link.options.heartbeat_timeout_ms;
     config.handshake_ivl_ms = link.options.handshake_ivl_ms;
+    config.staged_greeting = true;  // as libzmq: raw STREAM peers may expect it
     return config;
+}
+
+// STREAM sockets speak raw bytes; every other type speaks ZMTP.
+std::unique_ptr<wire::SessionCodec> make_codec(const SocketLink& link) {
+    if (link.type == SocketType::stream)
+        return std::make_unique<wire::RawConnection>(
+            wire::RawConfig{.notify = link.options.stream_notify});
+    return std::make_unique<wire::ZmtpConnection>(codec_config(link));
 }
 
 uint64_t capacity(int hwm) {
@@ -251,7 +261,7 @@ void IoThread::start_session(int fd, const SocketLink& link, std::string peer_ad
     const uint64_t id = next_id_++;
     auto entry = std::make_unique<SessionEntry>();
     entry->session = std::make_unique<StreamSession>(
-        std::make_unique<FdStream>(fd), codec_config(link), std::move(peer_address), *this, id);
+        std::make_unique<FdStream>(fd), make_codec(link), std::move(peer_address), *this, id);
     entry->fd = fd;
     entry->link = link;
     entry->endpoint = std::move(endpoint);
@@ -343,8 +353,13 @@ void IoThread::end_session(uint64_t session_id, int64_t now_ms) {
         pipe->close();
         connecter->pipe.reset();
     }
+    // A STREAM socket that closed this connection ([id][empty]) dropped its pipe: the
+    // endpoint is done with, as in libzmq (a raw session ends with its pipe).
+    const bool stream_closed_it =
+        entry->link.type == SocketType::stream && pipe && pipe->peer_closed();
     const bool socket_done =
-        connecter->socket_closed && (!connecter->pipe || !connecter->pipe->readable());
+        stream_closed_it ||
+        (connecter->socket_closed && (!connecter->pipe || !connecter->pipe->readable()));
     if (socket_done || connecter->current_ivl_ms < 0) {
         if (connecter->pipe) connecter->pipe->close();
         connecters_.erase(connecter->id);

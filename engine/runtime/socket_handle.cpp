@@ -60,6 +60,10 @@ int SocketHandle::bind(const std::string& text) {
         endpoint->host = "::";
         endpoint->ipv6 = true;
     }
+    if (endpoint->transport == Transport::inproc && socket_->type() == SocketType::stream) {
+        last_error_ = "STREAM sockets speak raw bytes over tcp or ipc, not inproc";
+        return kEnocompatproto;
+    }
     if (endpoint->transport == Transport::inproc) {
         const int rc = context_.inproc_bind(this, endpoint->path);
         if (rc != 0) {
@@ -95,6 +99,10 @@ int SocketHandle::connect(const std::string& text) {
         last_error_ = "cannot connect to a wildcard address: " + text;
         return EINVAL;
     }
+    if (endpoint->transport == Transport::inproc && socket_->type() == SocketType::stream) {
+        last_error_ = "STREAM sockets speak raw bytes over tcp or ipc, not inproc";
+        return kEnocompatproto;
+    }
     if (endpoint->transport == Transport::inproc) {
         connected_endpoints_.push_back(text);
         uint64_t pipe_id = 0;
@@ -104,13 +112,16 @@ int SocketHandle::connect(const std::string& text) {
     }
     // Without IMMEDIATE, the pipe exists from now on: messages queue (up to SNDHWM) until
     // the connection is up, and survive reconnects. ROUTER learns the peer's routing id
-    // only from the handshake, so its pipes are made then.
+    // only from the handshake, so its pipes are made then, unless CONNECT_ROUTING_ID names
+    // the peer now; STREAM names its peers itself.
     std::shared_ptr<PipeEnd> session_end;
     const SocketOptions& options = socket_->options();
-    if (!options.immediate && socket_->type() != SocketType::router) {
+    const bool named_now = socket_->names_peer_at_connect();
+    if ((!options.immediate && socket_->type() != SocketType::router) || named_now) {
         auto [socket_end, session_side] =
             make_pipe(capacity(options.sndhwm), capacity(options.rcvhwm));
         socket_end->peer_info.address = endpoint->to_string();
+        if (named_now) socket_end->peer_info.routing_id = socket_->take_connect_routing_id();
         session_side->peer_info.socket_type = socket_->type();
         session_side->peer_info.routing_id = options.routing_id;
         socket_end->set_listener(this);

@@ -347,6 +347,10 @@ int SimNode::bind(int socket_id, const std::string& text) {
         log("bind failed: " + error);
         return EINVAL;
     }
+    if (socket->socket->type() == SocketType::stream) {
+        log("bind failed: STREAM sockets (raw TCP) run on the real runtime only");
+        return kEnocompatproto;
+    }
     if (ep->transport == Transport::inproc) {
         if (inproc_bound_.count(ep->path) != 0) return EADDRINUSE;
         inproc_bound_[ep->path] = socket_id;
@@ -387,6 +391,11 @@ int SimNode::connect(int socket_id, const std::string& text) {
         log("connect failed: " + error);
         return EINVAL;
     }
+    if (socket->socket->type() == SocketType::stream) {
+        // Raw bytes have no message boundaries for the ledger to follow.
+        log("connect failed: STREAM sockets (raw TCP) run on the real runtime only");
+        return kEnocompatproto;
+    }
     trace(TraceKind::connect, socket_id, 0, text, "");
     socket->endpoints.push_back(text);
     const SocketOptions& options = socket->socket->options();
@@ -415,10 +424,13 @@ int SimNode::connect(int socket_id, const std::string& text) {
     connecter->host = ep->host;
     connecter->port = ep->port;
     connecter->current_ivl_ms = options.reconnect_ivl_ms;
-    if (!options.immediate && socket->socket->type() != SocketType::router) {
+    // As in the real runtime: CONNECT_ROUTING_ID lets ROUTER name the peer now.
+    const bool named_now = socket->socket->names_peer_at_connect();
+    if ((!options.immediate && socket->socket->type() != SocketType::router) || named_now) {
         auto [socket_end, session_end] =
             make_pipe(capacity(options.sndhwm), capacity(options.rcvhwm));
         socket_end->peer_info.address = text;
+        if (named_now) socket_end->peer_info.routing_id = socket->socket->take_connect_routing_id();
         session_end->peer_info.socket_type = socket->socket->type();
         session_end->peer_info.routing_id = options.routing_id;
         session_end->set_listener(this);

@@ -149,6 +149,11 @@ int Socket::set_option(int opt, const void* value, size_t size_bytes) {
             if (static_cast<const char*>(value)[0] == 0) return EINVAL;
             options_.routing_id.assign(static_cast<const char*>(value), size_bytes);
             return 0;
+        case option::connect_routing_id:
+            // Accepted on any type, as libzmq does; only ROUTER and STREAM use it.
+            if (size_bytes == 0 || size_bytes > 255 || value == nullptr) return EINVAL;
+            options_.connect_routing_id.assign(static_cast<const char*>(value), size_bytes);
+            return 0;
         case option::reconnect_ivl:
             if (int rc = read_int(value, size_bytes, &v)) return rc;
             if (v < -1) return EINVAL;

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "core/drop_reason.hpp"
 #include "core/errors.hpp"
@@ -85,6 +86,15 @@ public:
     void set_drop_hook(DropHook hook) { drop_hook_ = std::move(hook); }
     void set_fork_hook(ForkHook hook) { fork_hook_ = std::move(hook); }
     void set_subscription_hook(SubscriptionHook hook) { subscription_hook_ = std::move(hook); }
+
+    // ROUTER and STREAM name the peer of a connect() by ZMQ_CONNECT_ROUTING_ID when set:
+    // the runtime takes it at connect time (so the next connect needs a new one).
+    std::string take_connect_routing_id() { return std::exchange(options_.connect_routing_id, {}); }
+    // Does a connect() need its pipe before the connection exists, to name the peer?
+    bool names_peer_at_connect() const noexcept {
+        return type_ == SocketType::stream ||
+               (type_ == SocketType::router && !options_.connect_routing_id.empty());
+    }
 
     // Capacities a runtime gives a new pipe's two queues, from SNDHWM/RCVHWM (0 = unlimited).
     uint64_t outbound_capacity() const noexcept;

@@ -8,6 +8,7 @@
 #include "socket/req.hpp"
 #include "socket/router.hpp"
 #include "socket/socket.hpp"
+#include "socket/stream.hpp"
 #include "socket/sub.hpp"
 #include "socket/xpub.hpp"
 #include "socket/xsub.hpp"
@@ -39,7 +40,7 @@ std::unique_ptr<Socket> Socket::create(SocketType type) {
         case SocketType::xsub:
             return std::make_unique<XSub>();
         case SocketType::stream:
-            return nullptr;  // not implemented yet
+            return std::make_unique<Stream>();
     }
     return nullptr;
 }

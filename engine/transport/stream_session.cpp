@@ -1,5 +1,6 @@
 #include "transport/stream_session.hpp"
 
+#include <cassert>
 #include <cerrno>
 #include <cstring>
 
@@ -16,11 +17,19 @@ constexpr size_t kReadsPerBuffer = 2;
 
 StreamSession::StreamSession(std::unique_ptr<ByteStream> stream, wire::ZmtpConfig config,
                              std::string peer_address, SessionOwner& owner, uint64_t id)
+    : StreamSession(std::move(stream), std::make_unique<wire::ZmtpConnection>(std::move(config)),
+                    std::move(peer_address), owner, id) {}
+
+StreamSession::StreamSession(std::unique_ptr<ByteStream> stream,
+                             std::unique_ptr<wire::SessionCodec> codec, std::string peer_address,
+                             SessionOwner& owner, uint64_t id)
     : stream_(std::move(stream)),
       id_(id),
-      codec_(std::move(config)),
+      codec_(std::move(codec)),
       peer_address_(std::move(peer_address)),
-      owner_(owner) {}
+      owner_(owner) {
+    assert(codec_);
+}
 
 StreamSession::~StreamSession() {
     if (read_buffer_ != nullptr) read_buffer_->release();
@@ -46,7 +55,7 @@ std::span<uint8_t> StreamSession::read_space(size_t size_bytes) {
 }
 
 void StreamSession::start(int64_t now_ms) {
-    codec_.start(now_ms);
+    codec_->start(now_ms);
 }
 
 StreamSession::Status StreamSession::on_readable(int64_t now_ms, std::span<uint8_t> scratch) {
@@ -61,11 +70,21 @@ StreamSession::Status StreamSession::on_writable(int64_t now_ms, std::span<uint8
 
 StreamSession::Status StreamSession::on_timer(int64_t now_ms, std::span<uint8_t> scratch) {
     if (closed_) return Status::closed;
-    if (!codec_.on_timer(now_ms)) {
+    if (!codec_->on_timer(now_ms)) {
         flush_output();  // an ERROR command may be queued; best effort
-        return close_with(codec_.error());
+        return close_with(codec_->error());
     }
     return pump(now_ms, scratch);
+}
+
+StreamSession::Status StreamSession::close_lost(std::string reason) {
+    Message farewell;
+    if (!closed_ && pipe_ && !pipe_->closed() && codec_->farewell(farewell)) {
+        // Past the HWM if need be: it is the last message of this connection.
+        farewell.trace_id = 0;
+        pipe_->write_forced(farewell);
+    }
+    return close_with(std::move(reason));
 }
 
 StreamSession::Status StreamSession::close_with(std::string reason) {
@@ -78,11 +97,11 @@ StreamSession::Status StreamSession::close_with(std::string reason) {
 
 bool StreamSession::flush_output() {
     wire::OutputSlice slices[kMaxSlices];
-    const size_t count = codec_.output_slices(slices, kMaxSlices);
+    const size_t count = codec_->output_slices(slices, kMaxSlices);
     if (count == 0) return true;
     const IoResult result = stream_->write(slices, count);
     if (result.error == 0) {
-        codec_.consume_output(result.bytes);
+        codec_->consume_output(result.bytes);
         return true;
     }
     if (result.would_block()) {
@@ -100,16 +119,16 @@ StreamSession::Status StreamSession::pump(int64_t now_ms, std::span<uint8_t> scr
 
         // 1. Decoded messages into the pipe, until it is full; visible to the reader as one
         //    batch.
-        if (codec_.ready()) {
+        if (codec_->ready()) {
             if (!pipe_) {
                 std::string refusal;
-                pipe_ = owner_.session_ready(*this, codec_.peer(), &refusal);
+                pipe_ = owner_.session_ready(*this, codec_->peer(), &refusal);
                 if (!pipe_) return close_with(refusal.empty() ? "refused" : refusal);
                 progress = true;
             }
             while (true) {
                 if (!has_stalled_) {
-                    if (!codec_.pop_message(stalled_)) break;
+                    if (!codec_->pop_message(stalled_)) break;
                     stalled_.trace_id = stream_->message_decoded();
                     has_stalled_ = true;
                 }
@@ -122,7 +141,7 @@ StreamSession::Status StreamSession::pump(int64_t now_ms, std::span<uint8_t> scr
 
         // 2. More bytes from the kernel, only when nothing decoded is waiting: that is
         //    what makes a full pipe push back through TCP.
-        if (fd_readable_ && !peer_eof_ && !has_stalled_ && codec_.pending_messages() == 0) {
+        if (fd_readable_ && !peer_eof_ && !has_stalled_ && codec_->pending_messages() == 0) {
             const std::span<uint8_t> into = read_space(scratch.size());
             const IoResult result = stream_->read(into);
             if (result.bytes > 0) {
@@ -130,17 +149,17 @@ StreamSession::Status StreamSession::pump(int64_t now_ms, std::span<uint8_t> scr
                 // A short read emptied the kernel's buffer: the next arrival is a new edge.
                 if (result.bytes < into.size() && stream_->short_read_drains())
                     fd_readable_ = false;
-                if (!codec_.feed(into.first(result.bytes), now_ms, read_buffer_)) {
+                if (!codec_->feed(into.first(result.bytes), now_ms, read_buffer_)) {
                     // Deliver what was decoded before the violation, then go.
-                    if (codec_.ready() && pipe_) {
+                    if (codec_->ready() && pipe_) {
                         Message msg;
-                        while (codec_.pop_message(msg)) {
+                        while (codec_->pop_message(msg)) {
                             msg.trace_id = stream_->message_decoded();
                             if (!pipe_->write(msg)) break;
                         }
                     }
                     flush_output();
-                    return close_with(codec_.error());
+                    return close_with(codec_->error());
                 }
                 progress = true;
             } else if (result.end_of_stream()) {
@@ -149,30 +168,30 @@ StreamSession::Status StreamSession::pump(int64_t now_ms, std::span<uint8_t> scr
             } else if (result.would_block()) {
                 fd_readable_ = false;
             } else {
-                return close_with(std::string("read: ") + std::strerror(result.error));
+                return close_lost(std::string("read: ") + std::strerror(result.error));
             }
         }
 
         // 3. Messages from the socket into the encoder, one batch at a time.
-        if (codec_.ready() && pipe_) {
+        if (codec_->ready() && pipe_) {
             Message msg;
-            while (codec_.output_size_bytes() < kBatchBytes && pipe_->read(msg)) {
-                codec_.send_message(msg);
-                stream_->message_encoded(msg.trace_id, codec_.output_size_bytes());
+            while (codec_->output_size_bytes() < kBatchBytes && pipe_->read(msg)) {
+                codec_->send_message(msg);
+                stream_->message_encoded(msg.trace_id, codec_->output_size_bytes());
                 progress = true;
             }
         }
 
         // 4. Encoded bytes to the kernel.
-        if (fd_writable_ && codec_.output_size_bytes() > 0) {
-            const size_t before = codec_.output_size_bytes();
-            if (!flush_output()) return close_with(reason_);
-            if (codec_.output_size_bytes() != before) progress = true;
+        if (fd_writable_ && codec_->output_size_bytes() > 0) {
+            const size_t before = codec_->output_size_bytes();
+            if (!flush_output()) return close_lost(reason_);
+            if (codec_->output_size_bytes() != before) progress = true;
         }
 
-        if (peer_eof_ && !has_stalled_ && codec_.pending_messages() == 0)
-            return close_with("connection closed by peer");
-        if (pipe_ && pipe_->peer_closed() && !pipe_->readable() && codec_.output_size_bytes() == 0)
+        if (peer_eof_ && !has_stalled_ && codec_->pending_messages() == 0)
+            return close_lost("connection closed by peer");
+        if (pipe_ && pipe_->peer_closed() && !pipe_->readable() && codec_->output_size_bytes() == 0)
             return close_with("socket closed");
         if (!progress) return Status::idle;
     }

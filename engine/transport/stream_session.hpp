@@ -54,6 +54,9 @@ public:
 
     StreamSession(std::unique_ptr<ByteStream> stream, wire::ZmtpConfig config,
                   std::string peer_address, SessionOwner& owner, uint64_t id);
+    // Any codec: ZMTP, or raw bytes for a STREAM socket (wire::RawConnection).
+    StreamSession(std::unique_ptr<ByteStream> stream, std::unique_ptr<wire::SessionCodec> codec,
+                  std::string peer_address, SessionOwner& owner, uint64_t id);
     ~StreamSession();
     StreamSession(const StreamSession&) = delete;
     StreamSession& operator=(const StreamSession&) = delete;
@@ -70,13 +73,13 @@ public:
     Status on_writable(int64_t now_ms, std::span<uint8_t> scratch);
     Status pump(int64_t now_ms, std::span<uint8_t> scratch);
     Status on_timer(int64_t now_ms, std::span<uint8_t> scratch);
-    int64_t next_deadline_ms() const noexcept { return codec_.next_deadline_ms(); }
+    int64_t next_deadline_ms() const noexcept { return codec_->next_deadline_ms(); }
 
     ByteStream& stream() noexcept { return *stream_; }
     uint64_t id() const noexcept { return id_; }
     const std::string& peer_address() const noexcept { return peer_address_; }
     const std::string& reason() const noexcept { return reason_; }
-    bool handshake_done() const noexcept { return codec_.ready(); }
+    bool handshake_done() const noexcept { return codec_->ready(); }
     // 1 when a decoded message with a trace id waits for room in the pipe.
     size_t traced_stalled() const noexcept { return has_stalled_ && stalled_.trace_id != 0; }
     // Messages decoded but not yet in the pipe, handed to `sink` and forgotten (the
@@ -86,7 +89,7 @@ public:
         if (has_stalled_) sink(stalled_);
         has_stalled_ = false;
         Message msg;
-        while (codec_.pop_message(msg)) {
+        while (codec_->pop_message(msg)) {
             msg.trace_id = stream_->message_decoded();
             sink(msg);
         }
@@ -94,13 +97,16 @@ public:
 
 private:
     Status close_with(std::string reason);
+    // Closing because of the peer or the network: the codec may have a last word for the
+    // socket (a STREAM socket's disconnect notice).
+    Status close_lost(std::string reason);
     bool flush_output();  // false on a write error (reason_ set)
     // At least `size_bytes` of receive buffer to read into.
     std::span<uint8_t> read_space(size_t size_bytes);
 
     std::unique_ptr<ByteStream> stream_;
     uint64_t id_;
-    wire::ZmtpConnection codec_;
+    std::unique_ptr<wire::SessionCodec> codec_;
     std::string peer_address_;
     SessionOwner& owner_;
     std::shared_ptr<PipeEnd> pipe_;

@@ -14,6 +14,9 @@ constexpr char kNullMechanism[] = "NULL";
 void write_greeting(std::span<uint8_t, kGreetingBytes> out) noexcept {
     std::memset(out.data(), 0, out.size());
     out[0] = kSignatureStart;
+    // Bytes 1-8 are padding; libzmq puts a length of 1 there (a ZMTP 1.0 peer reads the
+    // signature as a one-byte frame), and raw peers written against libzmq expect it.
+    out[kSignatureEndIndex - 1] = 1;
     out[kSignatureEndIndex] = kSignatureEnd;
     out[kMajorVersionIndex] = kOurMajorVersion;
     out[kMinorVersionIndex] = kOurMinorVersion;

@@ -43,7 +43,12 @@ void ZmtpConnection::start(int64_t now_ms) {
     assert(state_ == State::idle);
     uint8_t greeting[kGreetingBytes];
     write_greeting(greeting);
-    output_.append_bytes(greeting);
+    if (config_.staged_greeting) {
+        output_.append_bytes(std::span<const uint8_t>(greeting, kSignatureEndIndex + 1));
+    } else {
+        output_.append_bytes(greeting);
+        greeting_rest_sent_ = true;
+    }
     state_ = State::greeting;
     start_ms_ = now_ms;
     last_rx_ms_ = now_ms;
@@ -115,6 +120,13 @@ bool ZmtpConnection::feed_greeting(std::span<const uint8_t> bytes, size_t& consu
     // ZMTP 2.0 peer (12-byte greeting, then waits) is not left hanging.
     std::string error = greeting_error({peer_greeting_, peer_greeting_got_bytes_});
     if (!error.empty()) return fail(std::move(error));
+    if (!greeting_rest_sent_ && peer_greeting_got_bytes_ > kSignatureEndIndex) {
+        // The peer's signature is in: it speaks ZMTP 3, so the rest of ours may follow.
+        uint8_t greeting[kGreetingBytes];
+        write_greeting(greeting);
+        output_.append_bytes(std::span<const uint8_t>(greeting).subspan(kSignatureEndIndex + 1));
+        greeting_rest_sent_ = true;
+    }
     if (peer_greeting_got_bytes_ < kGreetingBytes) return true;
     peer_.minor_version = negotiated_minor_version(peer_greeting_);
     state_ = State::handshake;

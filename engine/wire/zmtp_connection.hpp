@@ -32,6 +32,7 @@
 #include "wire/greeting.hpp"
 #include "wire/message_ring.hpp"
 #include "wire/output_queue.hpp"
+#include "wire/session_codec.hpp"
 
 namespace sculpin::wire {
 
@@ -43,6 +44,10 @@ struct ZmtpConfig {
     int heartbeat_ttl_ms = 0;             // TTL field of our PINGs, in ms (sent in deciseconds)
     int heartbeat_timeout_ms = -1;        // silence after a PING that drops the peer; -1 = ivl
     int handshake_ivl_ms = 30000;         // greeting+READY must complete within; 0 = no limit
+    // Send the 10-byte signature alone and the rest of the greeting once the peer's
+    // signature is in, as libzmq does (raw STREAM peers see the two parts separately).
+    // The simulator keeps the one-piece greeting so its pinned traces stay as they were.
+    bool staged_greeting = false;
 };
 
 // What the handshake told us about the peer.
@@ -53,52 +58,48 @@ struct ZmtpPeer {
     int minor_version = 1;                          // 0 = ZMTP 3.0, 1 = ZMTP 3.1
 };
 
-// A contiguous piece of pending output. Large frames are referenced, not copied.
-struct OutputSlice {
-    const uint8_t* data;
-    size_t size_bytes;
-};
-
-class ZmtpConnection {
+class ZmtpConnection final : public SessionCodec {
 public:
     explicit ZmtpConnection(ZmtpConfig config);
 
-    // Queues our greeting (signature, version 3.1, "NULL", as-server 0) and starts the
-    // handshake deadline.
-    void start(int64_t now_ms);
+    // Queues our greeting (signature, version 3.1, "NULL", as-server 0; with
+    // staged_greeting only the signature, the rest once the peer's has arrived) and starts
+    // the handshake deadline.
+    void start(int64_t now_ms) override;
 
     // Bytes received from the peer. false = protocol violation or refused peer: the
     // connection must be dropped; error() says what and where. Every complete message
     // decoded before the violation is still available from pop_message().
     // When `bytes` lie inside `backing` (a refcounted receive buffer), large data frames
     // share it instead of being copied (see FrameDecoder::decode).
-    bool feed(std::span<const uint8_t> bytes, int64_t now_ms, SharedBuffer* backing = nullptr);
+    bool feed(std::span<const uint8_t> bytes, int64_t now_ms,
+              SharedBuffer* backing = nullptr) override;
 
     // Handshake finished (greeting and READY both ways, socket types compatible).
-    bool ready() const noexcept;
-    const ZmtpPeer& peer() const noexcept;
+    bool ready() const noexcept override;
+    const ZmtpPeer& peer() const noexcept override;
 
     // Next decoded application message (subscriptions from a 3.1 peer come as "\x01topic"
     // / "\x00topic" messages). false = none decoded yet.
-    bool pop_message(Message& out);
+    bool pop_message(Message& out) override;
     // Number of decoded messages waiting in pop_message().
-    size_t pending_messages() const noexcept;
+    size_t pending_messages() const noexcept override;
 
     // Queues a message for the peer. Only valid once ready().
-    void send_message(const Message& msg);
+    void send_message(const Message& msg) override;
 
     // Pending bytes for the peer, as up to `max_slices` slices; returns the count.
-    size_t output_slices(OutputSlice* slices, size_t max_slices) const;
-    size_t output_size_bytes() const noexcept;
-    void consume_output(size_t bytes);
+    size_t output_slices(OutputSlice* slices, size_t max_slices) const override;
+    size_t output_size_bytes() const noexcept override;
+    void consume_output(size_t bytes) override;
 
     // Timers: handshake deadline, next PING, heartbeat timeout. Returns INT64_MAX when none.
-    int64_t next_deadline_ms() const noexcept;
+    int64_t next_deadline_ms() const noexcept override;
     // false = a deadline expired (handshake or heartbeat timeout); error() says which.
-    bool on_timer(int64_t now_ms);
+    bool on_timer(int64_t now_ms) override;
 
     bool failed() const noexcept;
-    const std::string& error() const noexcept;
+    const std::string& error() const noexcept override;
 
 private:
     enum class State { idle, greeting, handshake, ready, failed };
@@ -127,7 +128,8 @@ private:
 
     uint8_t peer_greeting_[kGreetingBytes] = {};
     size_t peer_greeting_got_bytes_ = 0;
-    uint64_t received_bytes_ = 0;  // whole stream, for the handshake timeout text
+    bool greeting_rest_sent_ = false;  // staged greeting: bytes after the signature went out
+    uint64_t received_bytes_ = 0;      // whole stream, for the handshake timeout text
 
     FrameDecoder decoder_;
     Message partial_;    // data frames of a multipart message still missing its last frame

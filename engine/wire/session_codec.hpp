@@ -1,0 +1,51 @@
+// What a StreamSession needs from the protocol spoken over its byte stream: bytes and
+// time in, messages and bytes out. Two codecs implement it: ZmtpConnection (ZMTP 3.x,
+// every socket type but STREAM) and RawConnection (ZMQ_STREAM: raw bytes, no framing).
+// The session's I/O loop is the same for both, so raw TCP runs on the real runtime and
+// on the simulated network alike.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "core/frame.hpp"
+#include "core/message.hpp"
+
+namespace sculpin::wire {
+
+struct ZmtpPeer;
+
+// A contiguous piece of pending output. Large frames are referenced, not copied.
+struct OutputSlice {
+    const uint8_t* data;
+    size_t size_bytes;
+};
+
+class SessionCodec {
+public:
+    virtual ~SessionCodec() = default;
+
+    virtual void start(int64_t now_ms) = 0;
+    // false: the connection must be dropped; error() says why.
+    virtual bool feed(std::span<const uint8_t> bytes, int64_t now_ms,
+                      SharedBuffer* backing = nullptr) = 0;
+    // Messages may flow (ZMTP: the handshake is done; raw: at once).
+    virtual bool ready() const noexcept = 0;
+    virtual const ZmtpPeer& peer() const noexcept = 0;
+    virtual bool pop_message(Message& out) = 0;
+    virtual size_t pending_messages() const noexcept = 0;
+    virtual void send_message(const Message& msg) = 0;
+    virtual size_t output_slices(OutputSlice* slices, size_t max_slices) const = 0;
+    virtual size_t output_size_bytes() const noexcept = 0;
+    virtual void consume_output(size_t bytes) = 0;
+    virtual int64_t next_deadline_ms() const noexcept = 0;
+    virtual bool on_timer(int64_t now_ms) = 0;
+    virtual const std::string& error() const noexcept = 0;
+    // A message for the socket when the connection ends because of the peer or the
+    // network (raw STREAM_NOTIFY: an empty one). false = nothing to say (ZMTP).
+    virtual bool farewell(Message&) { return false; }
+};
+
+}  // namespace sculpin::wire
