@@ -22,6 +22,31 @@ TEST(ZmtpHandshake, OurGreetingIsSignatureVersion31AndNullMechanism) {
     EXPECT_EQ(out, greeting(3, 1, "NULL"));
 }
 
+TEST(ZmtpHandshake, StagedGreetingSendsTheSignatureFirstAndTheRestAfterThePeers) {
+    ZmtpConfig config = config_for(SocketType::dealer);
+    config.staged_greeting = true;
+    ZmtpConnection conn(config);
+    conn.start(0);
+    const Bytes full = greeting(3, 1, "NULL");
+    EXPECT_EQ(take_output(conn), Bytes(full.begin(), full.begin() + 10));
+    // Part of the peer's signature is not enough.
+    ASSERT_TRUE(conn.feed(Bytes(full.begin(), full.begin() + 9), 0));
+    EXPECT_EQ(conn.output_size_bytes(), 0u);
+    ASSERT_TRUE(conn.feed(Bytes(full.begin() + 9, full.begin() + 10), 0));
+    EXPECT_EQ(take_output(conn), Bytes(full.begin() + 10, full.end()));
+    // The rest of the handshake is as usual: READY once the whole greeting is in.
+    ASSERT_TRUE(conn.feed(Bytes(full.begin() + 10, full.end()), 0));
+    EXPECT_GT(take_output(conn).size(), 0u);
+}
+
+TEST(ZmtpHandshake, StagedAndWholeGreetingsMeetInTheMiddle) {
+    ZmtpConfig staged = config_for(SocketType::dealer);
+    staged.staged_greeting = true;
+    Pair pair(staged, config_for(SocketType::router));
+    EXPECT_TRUE(pair.a.ready());
+    EXPECT_TRUE(pair.b.ready());
+}
+
 TEST(ZmtpHandshake, EveryCompatiblePairBecomesReadyAndLearnsThePeerType) {
     int pairs = 0;
     for (SocketType x : kAllTypes) {

@@ -80,6 +80,7 @@ struct Pair {
 inline Bytes greeting(uint8_t major = 3, uint8_t minor = 1, std::string_view mechanism = "NULL") {
     Bytes g(64, 0);
     g[0] = 0xff;
+    g[8] = 1;  // padding; libzmq (and so Sculpin) sends a length of 1 here
     g[9] = 0x7f;
     g[10] = major;
     g[11] = minor;
