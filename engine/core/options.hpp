@@ -40,6 +40,9 @@ constexpr int conflate = 54;
 constexpr int router_handover = 56;
 constexpr int handshake_ivl = 66;
 constexpr int xpub_nodrop = 69;
+constexpr int xpub_manual = 71;
+constexpr int xpub_welcome_msg = 72;
+constexpr int invert_matching = 74;
 constexpr int heartbeat_ivl = 75;
 constexpr int heartbeat_ttl = 76;
 constexpr int heartbeat_timeout = 77;
@@ -69,6 +72,9 @@ struct SocketOptions {
     int rcvbuf_bytes = -1;  // kernel SO_RCVBUF
     bool probe_router = false;  // send an empty message to every new peer (ROUTER, DEALER, REQ)
     bool ipv6 = false;  // a tcp wildcard bind listens on IPv6 too ("::", dual stack)
+    // PUB/XPUB send to the peers whose subscriptions do NOT match; SUB/XSUB keep what
+    // their subscriptions do not match.
+    bool invert_matching = false;
 };
 
 }  // namespace sculpin
