@@ -47,13 +47,16 @@ void Distributor::reverse_match() {
 }
 
 namespace {
-// Has room, or will never take a copy anyway. A pipe with room takes messages again even
-// if an earlier (lossy) send found it full.
+// Has room, or will never take a copy anyway. A pipe found full stays refused until it
+// has drained to its low-water mark and activate() is called, as after a lossy send's
+// refused write (libzmq's hysteresis): a sender does not get one message in each time the
+// reader takes one.
 bool room_or_gone(PipeEnd& pipe, bool& active) {
     if (pipe.peer_closed()) return true;
-    if (!pipe.writable()) return false;
-    active = true;
-    return true;
+    if (!active) return false;
+    if (pipe.writable()) return true;
+    active = false;  // writable() has asked to be told when it drains
+    return false;
 }
 }  // namespace
 

@@ -41,8 +41,8 @@ public:
 
     // XPUB_NODROP asks before sending, so that a full pipe makes the sender wait instead
     // of losing its copy. Pipes whose peer has gone are not waited for (their copy is
-    // dropped as closed). A pipe that is asked and has no room tells its listener when
-    // it has, as a refused write would.
+    // dropped as closed). A pipe found full counts as full until activate(), as after a
+    // refused write; its listener is told when it has drained to the low-water mark.
     bool matched_have_room();
     bool all_have_room();
 

@@ -44,6 +44,27 @@ TEST(XPubNoDrop, SendFailsWithEagainAtTheHighWaterMarkAndDropsNothing) {
     EXPECT_TRUE(h.drops().empty());
 }
 
+TEST(XPubNoDrop, AFullPipeTakesMoreOnlyOnceDrainedToItsLowWaterMark) {
+    Harness h;
+    Socket& xpub = h.make(SocketType::xpub);
+    ASSERT_EQ(set_int(xpub, option::xpub_nodrop, 1), 0);
+    Socket& sub = h.make(SocketType::sub);
+    ASSERT_EQ(sub.set_option(option::subscribe, nullptr, 0), 0);
+    h.connect(xpub, sub, /*a_to_b=*/4);  // low-water mark 2
+    h.pump();
+    for (const char* text : {"m1", "m2", "m3", "m4"}) ASSERT_EQ(send(xpub, {text}), 0);
+    EXPECT_EQ(send(xpub, {"m5"}), EAGAIN);
+    EXPECT_EQ(recv(sub), "m1");  // 3 queued: above the low-water mark
+    h.pump();
+    EXPECT_FALSE(xpub.can_send());
+    EXPECT_EQ(send(xpub, {"m5"}), EAGAIN);
+    EXPECT_EQ(recv(sub), "m2");  // 2 queued: the low-water mark
+    h.pump();
+    EXPECT_TRUE(xpub.can_send());
+    EXPECT_EQ(send(xpub, {"m5"}), 0);
+    EXPECT_TRUE(h.drops().empty());
+}
+
 TEST(XPubNoDrop, WithoutItAFullPipeLosesItsCopy) {
     Harness h;
     Socket& xpub = h.make(SocketType::xpub);
