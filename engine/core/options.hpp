@@ -41,7 +41,10 @@ constexpr int router_handover = 56;
 constexpr int connect_routing_id = 61;  // ROUTER and STREAM: the next connect()'s peer id
 constexpr int handshake_ivl = 66;
 constexpr int xpub_nodrop = 69;
+constexpr int xpub_manual = 71;
+constexpr int xpub_welcome_msg = 72;
 constexpr int stream_notify = 73;
+constexpr int invert_matching = 74;
 constexpr int heartbeat_ivl = 75;
 constexpr int heartbeat_ttl = 76;
 constexpr int heartbeat_timeout = 77;
@@ -75,6 +78,10 @@ struct SocketOptions {
     // ROUTER and STREAM: the routing id the next connect()'s peer gets; used up by it.
     std::string connect_routing_id;
     bool stream_notify = true;  // STREAM: [id][empty] when a connection starts and ends
+
+    // PUB/XPUB send to the peers whose subscriptions do NOT match; SUB/XSUB keep what
+    // their subscriptions do not match.
+    bool invert_matching = false;
 };
 
 }  // namespace sculpin

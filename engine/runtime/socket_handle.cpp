@@ -107,7 +107,13 @@ int SocketHandle::connect(const std::string& text) {
         connected_endpoints_.push_back(text);
         uint64_t pipe_id = 0;
         const int rc = context_.inproc_connect(this, endpoint->path, &pipe_id);
-        if (rc == 0) inproc_pipes_.emplace_back(text, pipe_id);
+        if (rc == 0) {
+            inproc_pipes_.emplace_back(text, pipe_id);
+            // Attach our end now, as libzmq does, not at the next call: a SUB that
+            // subscribed before connecting must tell the publisher at once, since it may
+            // never be called again before the publisher waits for that subscription.
+            process_commands();
+        }
         return rc;
     }
     // Without IMMEDIATE, the pipe exists from now on: messages queue (up to SNDHWM) until

@@ -38,6 +38,40 @@ void Distributor::match(uint64_t pipe_id) {
     matched_.push_back(&it->second);
 }
 
+void Distributor::reverse_match() {
+    matched_.clear();
+    for (auto& [id, entry] : pipes_) {
+        entry.matched = !entry.matched;
+        if (entry.matched) matched_.push_back(&entry);
+    }
+}
+
+namespace {
+// Has room, or will never take a copy anyway. A pipe found full stays refused until it
+// has drained to its low-water mark and activate() is called, as after a lossy send's
+// refused write (libzmq's hysteresis): a sender does not get one message in each time the
+// reader takes one.
+bool room_or_gone(PipeEnd& pipe, bool& active) {
+    if (pipe.peer_closed()) return true;
+    if (!active) return false;
+    if (pipe.writable()) return true;
+    active = false;  // writable() has asked to be told when it drains
+    return false;
+}
+}  // namespace
+
+bool Distributor::matched_have_room() {
+    for (Entry* entry : matched_)
+        if (!room_or_gone(*entry->pipe, entry->active)) return false;
+    return true;
+}
+
+bool Distributor::all_have_room() {
+    for (auto& [id, entry] : pipes_)
+        if (!room_or_gone(*entry.pipe, entry.active)) return false;
+    return true;
+}
+
 void Distributor::deliver(Entry& entry, Message& msg, const DropFn& drop) {
     PipeEnd& pipe = *entry.pipe;
     if (pipe.peer_closed()) {

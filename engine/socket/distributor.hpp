@@ -36,6 +36,15 @@ public:
     // Unknown ids are ignored; matching a pipe twice is harmless.
     void match(uint64_t pipe_id);
     size_t matched_count() const noexcept { return matched_.size(); }
+    // INVERT_MATCHING: the matched set becomes every other pipe (in pipe id order).
+    void reverse_match();
+
+    // XPUB_NODROP asks before sending, so that a full pipe makes the sender wait instead
+    // of losing its copy. Pipes whose peer has gone are not waited for (their copy is
+    // dropped as closed). A pipe found full counts as full until activate(), as after a
+    // refused write; its listener is told when it has drained to the low-water mark.
+    bool matched_have_room();
+    bool all_have_room();
 
     // Sends a copy to every matched pipe, in the order they were matched, and returns
     // how many there were. `msg` is consumed unless no pipe was matched (returns 0).

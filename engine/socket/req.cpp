@@ -153,8 +153,8 @@ int Req::xset_option(int option, const void* value, size_t size_bytes) {
     if (value == nullptr || size_bytes != sizeof(int)) return EINVAL;
     int on = 0;
     std::memcpy(&on, value, sizeof(int));
-    if (on != 0 && on != 1) return EINVAL;
-    (option == option::req_relaxed ? relaxed_ : correlate_) = on == 1;
+    if (on < 0) return EINVAL;  // libzmq takes any positive value as "on"
+    (option == option::req_relaxed ? relaxed_ : correlate_) = on != 0;
     return 0;
 }
 

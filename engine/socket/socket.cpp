@@ -201,6 +201,11 @@ int Socket::set_option(int opt, const void* value, size_t size_bytes) {
             return 0;
         case option::ipv6:
             return read_bool(value, size_bytes, &options_.ipv6);
+        case option::invert_matching:
+            // libzmq takes any non-zero int as true here.
+            if (int rc = read_int(value, size_bytes, &v)) return rc;
+            options_.invert_matching = v != 0;
+            return 0;
         case option::sndbuf:
         case option::rcvbuf:
             if (int rc = read_int(value, size_bytes, &v)) return rc;
@@ -257,6 +262,8 @@ int Socket::get_option(int opt, void* value, size_t* size_bytes) const {
             return write_int(options_.backlog, value, size_bytes);
         case option::ipv6:
             return write_int(options_.ipv6, value, size_bytes);
+        case option::invert_matching:
+            return write_int(options_.invert_matching, value, size_bytes);
         case option::sndbuf:
             return write_int(options_.sndbuf_bytes, value, size_bytes);
         case option::rcvbuf:

@@ -17,7 +17,9 @@ int Sub::xset_option(int option, const void* value, size_t size_bytes) {
         size_bytes == 0 ? std::string_view()
                         : std::string_view(static_cast<const char*>(value), size_bytes);
     if (option == option::subscribe) {
-        subscribe(topic, false);
+        // Every subscribe goes upstream, as libzmq 4.3 does: the XPUB removes the
+        // duplicates, and one with XPUB_VERBOSE wants to see each of them.
+        subscribe(topic, true);
     } else {
         unsubscribe(topic);
     }

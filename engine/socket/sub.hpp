@@ -1,7 +1,7 @@
 // SUB (RFC 29): subscribes with the SUBSCRIBE and UNSUBSCRIBE options and receives the
-// matching messages; cannot send. Its publishers are told "\x01topic" when a topic gets
-// its first hold and "\x00topic" when it loses its last one. The empty topic matches
-// everything.
+// matching messages; cannot send. Its publishers are told "\x01topic" at every subscribe
+// (libzmq 4.3; the publisher ignores duplicates unless XPUB_VERBOSE) and "\x00topic" when
+// the topic loses its last hold. The empty topic matches everything.
 #pragma once
 
 #include "socket/xsub.hpp"

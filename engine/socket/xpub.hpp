@@ -11,11 +11,23 @@
 // too). XPUB_VERBOSE passes every subscribe; XPUB_VERBOSER every subscribe and cancel.
 // Other messages from peers (data sent upstream by an XSUB) are passed on as they are.
 //
+// Options, as libzmq 4.3:
+// - XPUB_NODROP: a send that would find a matched pipe at its high-water mark fails with
+//   EAGAIN (nothing is sent, nothing dropped) and can_send() is false until every pipe
+//   has room, so a blocking send waits.
+// - XPUB_MANUAL: peers' subscriptions are passed to the application, every one, and not
+//   applied. The application applies a subscription with the SUBSCRIBE and UNSUBSCRIBE
+//   options, which act on the pipe the last received subscription came from; it may
+//   apply another topic than the one asked for (a proxy that rewrites topics).
+// - XPUB_WELCOME_MSG: written to each new pipe before anything else.
+// - INVERT_MATCHING (any socket's option): send to the pipes that do NOT match.
+//
 // CONFLATE is not applied here: a sender cannot take back a message it has queued, so
 // keeping only the newest is the receiving side's job (SUB, or the connection).
 #pragma once
 
 #include <deque>
+#include <optional>
 
 #include "socket/distributor.hpp"
 #include "socket/socket.hpp"
@@ -34,7 +46,7 @@ protected:
 
     int xsend(Message& msg) override;
     int xrecv(Message& out) override;
-    bool xcan_send() override { return true; }
+    bool xcan_send() override;
     bool xcan_recv() override;
     void xattach(PipeEnd& pipe) override;
     void xdetach(PipeEnd& pipe) override;
@@ -47,12 +59,28 @@ private:
     bool tells_application() const noexcept { return type() == SocketType::xpub; }
     void read_subscriptions(PipeEnd& pipe);
     void drop_finished_pipes();
+    void queue_cancel(std::string_view prefix);
+    int apply_manual_subscription(int option, std::string_view topic);
+
+    // A message for the application's recv. A subscription or cancel remembers the pipe
+    // it came from: receiving it makes that pipe the one XPUB_MANUAL's SUBSCRIBE acts on.
+    struct Pending {
+        Message msg;
+        bool is_subscription = false;
+        std::optional<uint64_t> from_pipe;  // none for the cancels of a departed pipe
+    };
 
     Distributor dist_;
     SubscriptionTrie subscriptions_{SubscriptionTrie::Duplicates::ignored};
-    std::deque<Message> pending_;  // for the application's recv
+    // XPUB_MANUAL: what each peer asked for, so that its departure cancels exactly that.
+    SubscriptionTrie requested_{SubscriptionTrie::Duplicates::ignored};
+    std::deque<Pending> pending_;
     bool verbose_subscribe_ = false;
     bool verbose_cancel_ = false;
+    bool nodrop_ = false;
+    bool manual_ = false;
+    std::optional<uint64_t> last_pipe_;  // XPUB_MANUAL: where SUBSCRIBE applies
+    Message welcome_;                    // XPUB_WELCOME_MSG; no frames = none
 };
 
 }  // namespace sculpin

@@ -71,7 +71,11 @@ bool XSub::next_match(bool newest) {
     Message msg;
     PipeEnd* from = nullptr;
     while (fq_.recv(msg, &from)) {
-        if (!subscriptions_.matches(msg.front().view())) {
+        // INVERT_MATCHING keeps what the subscriptions do not match. An XSUB passes
+        // everything on, as libzmq's does: a proxy's XPUB filters for the subscribers,
+        // and one with XPUB_MANUAL may have subscribed the pipe to other topics.
+        if (type() == SocketType::sub &&
+            subscriptions_.matches(msg.front().view()) == options_.invert_matching) {
             report_drop(msg, DropReason::filtered);
             continue;
         }

@@ -6,9 +6,11 @@
 // released. The subscriptions are remembered and sent to each newly attached publisher.
 // Anything else the application sends is data for the publishers (libzmq 4.3).
 //
-// Incoming messages are fair-queued and filtered against the subscriptions, since a
-// ZMTP 3.0 publisher sends everything: a message whose first frame no subscription
-// prefixes is dropped (reason filtered). With CONFLATE only the newest match is kept.
+// Incoming messages are fair-queued. A SUB filters them against the subscriptions, since
+// a ZMTP 3.0 publisher sends everything: a message whose first frame no subscription
+// prefixes is dropped (reason filtered); with INVERT_MATCHING it is the other way round.
+// An XSUB does not filter (libzmq 4.3): what its publishers chose to send is passed on.
+// With CONFLATE only the newest message (SUB: the newest match) is kept.
 #pragma once
 
 #include <string_view>
