@@ -296,6 +296,9 @@ std::shared_ptr<PipeEnd> IoThread::session_ready(StreamSession& session, const w
     socket_end->set_listener(entry.link.socket);
     session_by_pipe_[session_end->id()] = session.id();
     if (entry.connecter != nullptr) entry.connecter->pipe = session_end;
+    // The socket attaches the pipe only when its thread next runs; the probe must not wait
+    // for that (the peer may be waiting for it before our application does anything).
+    Socket::write_probe(entry.link.options, *socket_end);
     entry.link.socket->post_attach(std::move(socket_end));
     return session_end;
 }

@@ -175,6 +175,11 @@ void SocketHandle::attach_now(std::shared_ptr<PipeEnd> pipe) {
     socket_->attach(std::move(pipe));
 }
 
+void SocketHandle::attach_on_own_thread(std::shared_ptr<PipeEnd> pipe) {
+    process_commands();
+    attach_now(std::move(pipe));
+}
+
 void SocketHandle::post_attach(std::shared_ptr<PipeEnd> pipe) {
     {
         std::lock_guard lock(mailbox_mutex_);

@@ -66,6 +66,11 @@ public:
     // captures must outlive the Context.
     void set_monitor(std::function<void(const MonitorEvent&)> callback, int event_mask);
 
+    // On this socket's own thread (inside its bind/connect): attaches `pipe` at once, after
+    // what other threads posted, so that what attach sends (SUB's subscriptions, a probe)
+    // goes out before bind/connect returns, as libzmq's inproc does.
+    void attach_on_own_thread(std::shared_ptr<PipeEnd> pipe);
+
     // --- any thread -----------------------------------------------------------------
     void post_attach(std::shared_ptr<PipeEnd> pipe);
     void post_monitor_event(MonitorEvent event);

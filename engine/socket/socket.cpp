@@ -46,12 +46,16 @@ void Socket::attach(std::shared_ptr<PipeEnd> pipe) {
     PipeEnd& end = *pipe;
     pipes_.emplace(end.id(), std::move(pipe));
     xattach(end);
-    if (options_.probe_router) {
-        // PROBE_ROUTER: an empty message tells a ROUTER peer our routing id at once.
-        Message probe;
-        probe.push_back(Frame());
-        end.write_forced(probe);
-    }
+    write_probe(options_, end);
+}
+
+void Socket::write_probe(const SocketOptions& options, PipeEnd& end) {
+    if (!options.probe_router || end.probe_written) return;
+    // PROBE_ROUTER: an empty message tells a ROUTER peer our routing id at once.
+    end.probe_written = true;
+    Message probe;
+    probe.push_back(Frame());
+    end.write_forced(probe);
 }
 
 void Socket::pipe_readable(uint64_t pipe_id) {

@@ -66,6 +66,9 @@ public:
     // --- driven by the runtime, on the socket's thread ---------------------------------
     // A new peer. The runtime has set the pipe's listener and its peer_info already.
     void attach(std::shared_ptr<PipeEnd> pipe);
+    // PROBE_ROUTER's empty message, queued on `end` (once) when `options` ask for it. For a
+    // runtime that writes it before attach() (see PipeEnd::probe_written).
+    static void write_probe(const SocketOptions& options, PipeEnd& end);
     // Something happened on a pipe (the runtime relays PipeListener calls here). Unknown
     // ids are ignored: the pipe may have been detached in the meantime.
     void pipe_readable(uint64_t pipe_id);
