@@ -270,10 +270,10 @@ int SocketHandle::recv(Message& out, int flags) {
     return blocking([&] { return socket_->recv(out); }, flags, socket_->options().rcvtimeo_ms);
 }
 
-int SocketHandle::check_first_frame(const Frame& first) {
-    if (closed_) return ENOTSOCK;
-    process_commands();
-    return socket_->check_first_frame(first);
+int SocketHandle::check_first_frame(const Frame& first, int flags) {
+    if (context_.terminated() && !closed_) return kEterm;
+    return blocking([&] { return socket_->check_first_frame(first); }, flags,
+                    socket_->options().sndtimeo_ms);
 }
 
 int SocketHandle::set_option(int option, const void* value, size_t size_bytes) {

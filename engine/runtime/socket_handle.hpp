@@ -44,8 +44,9 @@ public:
     // 0 or errno: EAGAIN (would block / timed out), kEfsm, EHOSTUNREACH, kEterm, ...
     int send(Message& msg, int flags = 0);
     int recv(Message& out, int flags = 0);
-    // Socket::check_first_frame, after taking in what other threads posted.
-    int check_first_frame(const Frame& first);
+    // Socket::check_first_frame, after taking in what other threads posted; waits as send
+    // does (dontwait, SNDTIMEO) while it says EAGAIN.
+    int check_first_frame(const Frame& first, int flags = 0);
 
     int set_option(int option, const void* value, size_t size_bytes);
     int get_option(int option, void* value, size_t* size_bytes);

@@ -172,7 +172,8 @@ int Socket::set_option(int opt, const void* value, size_t size_bytes) {
             if (opt == option::heartbeat_ttl && v > 6553599)
                 return EINVAL;  // deciseconds on the wire
             if (opt == option::heartbeat_ivl) options_.heartbeat_ivl_ms = v;
-            if (opt == option::heartbeat_ttl) options_.heartbeat_ttl_ms = v;
+            // The wire carries deciseconds; libzmq keeps (and reports) what it will send.
+            if (opt == option::heartbeat_ttl) options_.heartbeat_ttl_ms = v - v % 100;
             if (opt == option::heartbeat_timeout) options_.heartbeat_timeout_ms = v;
             if (opt == option::handshake_ivl) options_.handshake_ivl_ms = v;
             return 0;

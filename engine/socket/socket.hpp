@@ -56,8 +56,9 @@ public:
     int recv(Message& out);
     // The first frame of a message still being composed frame by frame (the C API's
     // ZMQ_SNDMORE): 0, or the error send() would give for any message starting with it
-    // (ROUTER_MANDATORY's EHOSTUNREACH), so that the caller fails at the first frame, as
-    // libzmq does. Sends nothing.
+    // (ROUTER_MANDATORY's EHOSTUNREACH, REQ's kEfsm), or EAGAIN when a send would block now
+    // (no peer to take it), so that the caller fails or waits at the first frame, as libzmq
+    // does, instead of holding frames it may never send. Sends nothing.
     int check_first_frame(const Frame& first) const { return xcheck_first_frame(first); }
     // For polling: would send / recv succeed now?
     bool can_send();
