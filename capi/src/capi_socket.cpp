@@ -60,7 +60,7 @@ void update_properties(CapiSocket& socket) {
 int send_frame(CapiSocket& socket, Frame frame, int flags) {
     if (socket.outbound.empty() && (flags & ZMQ_SNDMORE) != 0) {
         // The engine takes whole messages; let it refuse a doomed one at its first frame.
-        if (const int rc = socket.handle->check_first_frame(frame)) return rc;
+        if (const int rc = socket.handle->check_first_frame(frame, flags & ZMQ_DONTWAIT)) return rc;
     }
     socket.outbound.push_back(std::move(frame));
     // STREAM's messages are [routing id][bytes]: libzmq ignores ZMQ_SNDMORE on the bytes.

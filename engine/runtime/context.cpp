@@ -90,7 +90,9 @@ int Context::inproc_bind(SocketHandle* socket, const std::string& name) {
         early.binder_end->peer_info.socket_type = early.connecter->type();
         early.binder_end->peer_info.routing_id = early.connecter->socket().options().routing_id;
         early.binder_end->set_listener(socket);
-        socket->post_attach(std::move(early.binder_end));
+        // bind runs on the binder's thread: attach now, so that a SUB's subscriptions
+        // reach the early publisher before bind returns.
+        socket->attach_on_own_thread(std::move(early.binder_end));
     }
     return 0;
 }
@@ -119,7 +121,7 @@ int Context::inproc_connect(SocketHandle* socket, const std::string& name, uint6
     }
     if (binder != nullptr) binder->post_attach(std::move(binder_end));
     *pipe_id = connecter_end->id();
-    socket->post_attach(std::move(connecter_end));
+    socket->attach_on_own_thread(std::move(connecter_end));  // connect runs on its thread
     return 0;
 }
 

@@ -306,6 +306,9 @@ std::shared_ptr<PipeEnd> IoThread::session_ready(StreamSession& session, const w
     socket_end->set_listener(entry.link.socket);
     session_by_pipe_[session_end->id()] = session.id();
     if (entry.connecter != nullptr) entry.connecter->pipe = session_end;
+    // The socket attaches the pipe only when its thread next runs; the probe must not wait
+    // for that (the peer may be waiting for it before our application does anything).
+    Socket::write_probe(entry.link.options, *socket_end);
     entry.link.socket->post_attach(std::move(socket_end));
     return session_end;
 }
@@ -323,24 +326,25 @@ void IoThread::run_session(SessionEntry& entry, StreamSession::Status status, in
     if (status == StreamSession::Status::busy) {
         busy_.push_back(entry.session->id());
     } else if (status == StreamSession::Status::closed) {
-        end_session(entry.session->id(), now_ms);
+        // "socket closed": our socket closed its end and everything queued went out.
+        end_session(entry.session->id(), now_ms, entry.session->reason() == "socket closed");
     }
 }
 
-void IoThread::end_session(uint64_t session_id, int64_t now_ms) {
+void IoThread::end_session(uint64_t session_id, int64_t now_ms, bool by_socket) {
     auto it = sessions_.find(session_id);
     if (it == sessions_.end()) return;
     std::unique_ptr<SessionEntry> entry = std::move(it->second);
     sessions_.erase(it);
     StreamSession& session = *entry->session;
     unwatch(entry->fd);
-    const bool handshook = session.handshake_done();
-    if (!handshook && session.reason() != "socket closed") {
+    if (!by_socket) {
+        if (!session.handshake_done())
+            monitor(entry->link.socket, {monitor_event::handshake_failed_protocol, 0,
+                                         entry->endpoint, session.reason()});
         monitor(entry->link.socket,
-                {monitor_event::handshake_failed_protocol, 0, entry->endpoint, session.reason()});
+                {monitor_event::disconnected, entry->fd, entry->endpoint, session.reason()});
     }
-    monitor(entry->link.socket,
-            {monitor_event::disconnected, entry->fd, entry->endpoint, session.reason()});
     std::shared_ptr<PipeEnd> pipe = session.pipe();
     if (pipe) session_by_pipe_.erase(pipe->id());
     Connecter* connecter = entry->connecter;
@@ -366,6 +370,8 @@ void IoThread::end_session(uint64_t session_id, int64_t now_ms) {
         return;
     }
     connecter->retry_at_ms = now_ms + connecter->current_ivl_ms;
+    monitor(connecter->link.socket, {monitor_event::connect_retried, connecter->current_ivl_ms,
+                                     connecter->endpoint_text, session.reason()});
 }
 
 void IoThread::remove_endpoint(SocketHandle* socket, std::string endpoint) {
@@ -388,7 +394,7 @@ void IoThread::remove_endpoint(SocketHandle* socket, std::string endpoint) {
         if (entry->link.socket == socket && entry->connecter == nullptr &&
             entry->endpoint == endpoint)
             accepted.push_back(id);
-    for (uint64_t id : accepted) end_session(id, now);
+    for (uint64_t id : accepted) end_session(id, now, true);
     std::vector<uint64_t> doomed;
     for (auto& [id, connecter] : connecters_)
         if (connecter->link.socket == socket && connecter->endpoint_text == endpoint)
@@ -402,7 +408,7 @@ void IoThread::remove_endpoint(SocketHandle* socket, std::string endpoint) {
         if (connecter.session_id != 0) {
             auto session = sessions_.find(connecter.session_id);
             if (session != sessions_.end()) session->second->connecter = nullptr;
-            end_session(connecter.session_id, now);
+            end_session(connecter.session_id, now, true);
         }
         if (connecter.pipe) connecter.pipe->close();
         connecters_.erase(id);
@@ -453,7 +459,7 @@ void IoThread::socket_closed(SocketHandle* socket, int linger_ms) {
         auto it = sessions_.find(id);
         if (it == sessions_.end()) continue;
         if (linger_ms == 0) {
-            end_session(id, now);
+            end_session(id, now, true);
         } else {
             run_session(*it->second, it->second->session->pump(now, scratch_), now);
         }
@@ -534,7 +540,7 @@ void IoThread::run_timers(int64_t now_ms) {
             due.push_back(id);
         }
     }
-    for (uint64_t id : lingered_out) end_session(id, now_ms);
+    for (uint64_t id : lingered_out) end_session(id, now_ms, true);
     for (uint64_t id : due) {
         auto it = sessions_.find(id);
         if (it != sessions_.end())

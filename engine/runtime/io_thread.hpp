@@ -84,7 +84,9 @@ private:
     void start_session(int fd, const SocketLink& link, std::string peer_address,
                        std::string endpoint, Connecter* connecter, int64_t now_ms);
     void run_session(SessionEntry& entry, StreamSession::Status status, int64_t now_ms);
-    void end_session(uint64_t session_id, int64_t now_ms);
+    // `by_socket`: our own socket ended it (close, linger, unbind, disconnect). libzmq
+    // reports DISCONNECTED only for the other ends (peer gone, error, heartbeat timeout).
+    void end_session(uint64_t session_id, int64_t now_ms, bool by_socket);
     void run_timers(int64_t now_ms);
     int next_timeout_ms(int64_t now_ms) const;
     bool idle() const;

@@ -192,6 +192,11 @@ void SocketHandle::attach_now(std::shared_ptr<PipeEnd> pipe) {
     socket_->attach(std::move(pipe));
 }
 
+void SocketHandle::attach_on_own_thread(std::shared_ptr<PipeEnd> pipe) {
+    process_commands();
+    attach_now(std::move(pipe));
+}
+
 void SocketHandle::post_attach(std::shared_ptr<PipeEnd> pipe) {
     {
         std::lock_guard lock(mailbox_mutex_);
@@ -282,10 +287,10 @@ int SocketHandle::recv(Message& out, int flags) {
     return blocking([&] { return socket_->recv(out); }, flags, socket_->options().rcvtimeo_ms);
 }
 
-int SocketHandle::check_first_frame(const Frame& first) {
-    if (closed_) return ENOTSOCK;
-    process_commands();
-    return socket_->check_first_frame(first);
+int SocketHandle::check_first_frame(const Frame& first, int flags) {
+    if (context_.terminated() && !closed_) return kEterm;
+    return blocking([&] { return socket_->check_first_frame(first); }, flags,
+                    socket_->options().sndtimeo_ms);
 }
 
 int SocketHandle::set_option(int option, const void* value, size_t size_bytes) {

@@ -44,8 +44,9 @@ public:
     // 0 or errno: EAGAIN (would block / timed out), kEfsm, EHOSTUNREACH, kEterm, ...
     int send(Message& msg, int flags = 0);
     int recv(Message& out, int flags = 0);
-    // Socket::check_first_frame, after taking in what other threads posted.
-    int check_first_frame(const Frame& first);
+    // Socket::check_first_frame, after taking in what other threads posted; waits as send
+    // does (dontwait, SNDTIMEO) while it says EAGAIN.
+    int check_first_frame(const Frame& first, int flags = 0);
 
     int set_option(int option, const void* value, size_t size_bytes);
     int get_option(int option, void* value, size_t* size_bytes);
@@ -65,6 +66,11 @@ public:
     // after close() returns (CLOSED, MONITOR_STOPPED as the socket winds down): whatever it
     // captures must outlive the Context.
     void set_monitor(std::function<void(const MonitorEvent&)> callback, int event_mask);
+
+    // On this socket's own thread (inside its bind/connect): attaches `pipe` at once, after
+    // what other threads posted, so that what attach sends (SUB's subscriptions, a probe)
+    // goes out before bind/connect returns, as libzmq's inproc does.
+    void attach_on_own_thread(std::shared_ptr<PipeEnd> pipe);
 
     // --- any thread -----------------------------------------------------------------
     void post_attach(std::shared_ptr<PipeEnd> pipe);

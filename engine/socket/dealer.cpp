@@ -35,6 +35,10 @@ int Dealer::xrecv(Message& out) {
     return received ? 0 : EAGAIN;
 }
 
+int Dealer::xcheck_first_frame(const Frame&) const {
+    return lb_.has_out() ? 0 : EAGAIN;
+}
+
 bool Dealer::xcan_send() {
     return lb_.has_out();
 }

@@ -20,6 +20,7 @@ protected:
     int xsend(Message& msg) override;
     int xrecv(Message& out) override;
     bool xcan_send() override;
+    int xcheck_first_frame(const Frame& first) const override;
     bool xcan_recv() override;
     void xattach(PipeEnd& pipe) override;
     void xdetach(PipeEnd& pipe) override;

@@ -31,6 +31,10 @@ int Pair::xrecv(Message& out) {
     return received ? 0 : EAGAIN;
 }
 
+int Pair::xcheck_first_frame(const Frame&) const {
+    return pipe_ != nullptr && pipe_->writable() ? 0 : EAGAIN;
+}
+
 bool Pair::xcan_send() {
     return pipe_ != nullptr && pipe_->writable();
 }

@@ -94,6 +94,10 @@ public:
 
     // What this end knows about the other side; filled before the pipe is shared.
     PeerInfo peer_info;
+    // PROBE_ROUTER's empty message is already queued on this end: a runtime that hands
+    // the pipe over later than the handshake (real runtime, ROUTER) writes it at the
+    // handshake itself, so that the peer is told without waiting for the socket's thread.
+    bool probe_written = false;
 
 private:
     friend struct PipePair;

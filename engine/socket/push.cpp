@@ -23,6 +23,10 @@ int Push::xrecv(Message&) {
     return ENOTSUP;
 }
 
+int Push::xcheck_first_frame(const Frame&) const {
+    return lb_.has_out() ? 0 : EAGAIN;
+}
+
 bool Push::xcan_send() {
     return lb_.has_out();
 }

@@ -118,6 +118,11 @@ int Req::xrecv(Message& out) {
     return 0;
 }
 
+int Req::xcheck_first_frame(const Frame&) const {
+    if (receiving_reply_ && !relaxed_) return kEfsm;
+    return lb_.has_out() ? 0 : EAGAIN;
+}
+
 bool Req::xcan_send() {
     return (!receiving_reply_ || relaxed_) && lb_.has_out();
 }

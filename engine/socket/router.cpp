@@ -115,7 +115,11 @@ int Router::xsend(Message& msg) {
 int Router::xcheck_first_frame(const Frame& first) const {
     if (!mandatory_) return 0;
     auto it = by_routing_id_.find(first.view());
-    return it == by_routing_id_.end() || it->second.pipe->peer_closed() ? EHOSTUNREACH : 0;
+    if (it == by_routing_id_.end() || it->second.pipe->peer_closed()) return EHOSTUNREACH;
+    // A full pipe refuses the first frame, so that the frames after it are never refused
+    // (libzmq checks the high-water mark only at a message's start).
+    const OutPipe& out = it->second;
+    return out.active && out.pipe->writable() ? 0 : EAGAIN;
 }
 
 bool Router::xcan_send() {

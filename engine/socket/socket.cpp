@@ -46,12 +46,16 @@ void Socket::attach(std::shared_ptr<PipeEnd> pipe) {
     PipeEnd& end = *pipe;
     pipes_.emplace(end.id(), std::move(pipe));
     xattach(end);
-    if (options_.probe_router) {
-        // PROBE_ROUTER: an empty message tells a ROUTER peer our routing id at once.
-        Message probe;
-        probe.push_back(Frame());
-        end.write_forced(probe);
-    }
+    write_probe(options_, end);
+}
+
+void Socket::write_probe(const SocketOptions& options, PipeEnd& end) {
+    if (!options.probe_router || end.probe_written) return;
+    // PROBE_ROUTER: an empty message tells a ROUTER peer our routing id at once.
+    end.probe_written = true;
+    Message probe;
+    probe.push_back(Frame());
+    end.write_forced(probe);
 }
 
 void Socket::pipe_readable(uint64_t pipe_id) {
@@ -173,7 +177,8 @@ int Socket::set_option(int opt, const void* value, size_t size_bytes) {
             if (opt == option::heartbeat_ttl && v > 6553599)
                 return EINVAL;  // deciseconds on the wire
             if (opt == option::heartbeat_ivl) options_.heartbeat_ivl_ms = v;
-            if (opt == option::heartbeat_ttl) options_.heartbeat_ttl_ms = v;
+            // The wire carries deciseconds; libzmq keeps (and reports) what it will send.
+            if (opt == option::heartbeat_ttl) options_.heartbeat_ttl_ms = v - v % 100;
             if (opt == option::heartbeat_timeout) options_.heartbeat_timeout_ms = v;
             if (opt == option::handshake_ivl) options_.handshake_ivl_ms = v;
             return 0;

@@ -57,8 +57,9 @@ public:
     int recv(Message& out);
     // The first frame of a message still being composed frame by frame (the C API's
     // ZMQ_SNDMORE): 0, or the error send() would give for any message starting with it
-    // (ROUTER_MANDATORY's EHOSTUNREACH), so that the caller fails at the first frame, as
-    // libzmq does. Sends nothing.
+    // (ROUTER_MANDATORY's EHOSTUNREACH, REQ's kEfsm), or EAGAIN when a send would block now
+    // (no peer to take it), so that the caller fails or waits at the first frame, as libzmq
+    // does, instead of holding frames it may never send. Sends nothing.
     int check_first_frame(const Frame& first) const { return xcheck_first_frame(first); }
     // For polling: would send / recv succeed now?
     bool can_send();
@@ -67,6 +68,9 @@ public:
     // --- driven by the runtime, on the socket's thread ---------------------------------
     // A new peer. The runtime has set the pipe's listener and its peer_info already.
     void attach(std::shared_ptr<PipeEnd> pipe);
+    // PROBE_ROUTER's empty message, queued on `end` (once) when `options` ask for it. For a
+    // runtime that writes it before attach() (see PipeEnd::probe_written).
+    static void write_probe(const SocketOptions& options, PipeEnd& end);
     // Something happened on a pipe (the runtime relays PipeListener calls here). Unknown
     // ids are ignored: the pipe may have been detached in the meantime.
     void pipe_readable(uint64_t pipe_id);

@@ -173,8 +173,8 @@ bool ZmtpConnection::on_command(Frame& body, int64_t now_ms) {
     }
     assert(state_ == State::ready);
     if (command->name == command_name::ping) {
-        // PING/PONG are ZMTP 3.1; from a 3.0 peer it is an unknown command, ignored.
-        if (!peer_speaks_3_1()) return true;
+        // PING/PONG are ZMTP 3.1, but libzmq answers (and sends) them whatever minor
+        // version the peer announced, and peers rely on it.
         const auto ping = parse_ping(command->data, error);
         if (!ping) return fail(error);
         scratch_.clear();
@@ -233,7 +233,7 @@ bool ZmtpConnection::on_ready_command(std::span<const uint8_t> data, int64_t now
                                     kMinCommandLimitBytes)
                          : kMaxFrameBytesWithoutLimit;
     decoder_.set_limits(max_message, command_limit);
-    if (config_.heartbeat_ivl_ms > 0 && peer_speaks_3_1()) {
+    if (config_.heartbeat_ivl_ms > 0) {  // to 3.0 peers too, as libzmq
         next_ping_ms_ = now_ms + config_.heartbeat_ivl_ms;
     }
     return true;
