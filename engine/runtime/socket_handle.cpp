@@ -76,8 +76,15 @@ int SocketHandle::bind(const std::string& text) {
         endpoint->path = "/tmp/sculpin-" + std::to_string(::getpid()) + "-" +
                          std::to_string(counter.fetch_add(1));
     }
+    const SocketOptions& options = socket_->options();
+    const net::TcpSettings tcp{options.tos, options.bind_to_device};
     std::string bound;
-    const int fd = net::listen_on(*endpoint, socket_->options().backlog, &bound, &last_error_);
+    errno = 0;
+    // ZMQ_USE_FD: the application made (bound, listened) the socket; the address in
+    // `text` is only its name, as in libzmq.
+    const int fd = options.use_fd >= 0
+                       ? net::adopt_listener(options.use_fd, *endpoint, tcp, &bound, &last_error_)
+                       : net::listen_on(*endpoint, options.backlog, tcp, &bound, &last_error_);
     if (fd < 0) return errno == 0 ? EINVAL : errno;
     last_endpoint_ = bound;
     bound_endpoints_.push_back(bound);

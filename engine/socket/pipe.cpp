@@ -18,6 +18,8 @@ struct PipePair {
         a.peer_closed_ = &b_closed;
         b.self_closed_ = &b_closed;
         b.peer_closed_ = &a_closed;
+        a.connection_fd_ = &connection_fd;
+        b.connection_fd_ = &connection_fd;
         a.peer_ = &b;
         b.peer_ = &a;
     }
@@ -25,6 +27,7 @@ struct PipePair {
     MessageQueue b_to_a_queue;
     std::atomic<bool> a_closed{false};
     std::atomic<bool> b_closed{false};
+    std::atomic<int> connection_fd{-1};
     PipeEnd a;
     PipeEnd b;
 };

@@ -95,6 +95,15 @@ public:
     // What this end knows about the other side; filled before the pipe is shared.
     PeerInfo peer_info;
 
+    // The OS connection (its fd) that carries this pipe, the same for both ends
+    // (ZMQ_SRCFD). -1 for inproc and simulated pipes, and while a pipe made at connect
+    // time waits for its next connection. Set by the real runtime's I/O thread, read by
+    // the socket's thread: one relaxed atomic, nothing per message.
+    int connection_fd() const noexcept { return connection_fd_->load(std::memory_order_relaxed); }
+    void set_connection_fd(int fd) noexcept {
+        connection_fd_->store(fd, std::memory_order_relaxed);
+    }
+
 private:
     friend struct PipePair;
     PipeEnd() = default;
@@ -106,6 +115,7 @@ private:
     MessageQueue* out_ = nullptr;
     std::atomic<bool>* self_closed_ = nullptr;
     std::atomic<bool>* peer_closed_ = nullptr;
+    std::atomic<int>* connection_fd_ = nullptr;
     PipeEnd* peer_ = nullptr;
     std::atomic<PipeListener*> listener_{nullptr};
 };
