@@ -53,8 +53,9 @@ struct IoThread::Listener {
     Endpoint endpoint;
     std::string bound;
     int fd = -1;
-    // An ipc path we bound is removed when we stop listening; one of ZMQ_USE_FD belongs
-    // to the application (libzmq leaves it too).
+    // An ipc path we bound is removed by the socket itself, at once, when it unbinds or
+    // closes; here only when the loop ends with the socket still open. One of ZMQ_USE_FD
+    // belongs to the application (libzmq leaves it too).
     bool owns_path = true;
 };
 
@@ -376,7 +377,6 @@ void IoThread::remove_endpoint(SocketHandle* socket, std::string endpoint) {
         if (listener.link.socket == socket && listener.bound == endpoint) {
             unwatch(listener.fd);
             net::close_fd(listener.fd);
-            if (listener.owns_path) net::unlink_ipc(listener.endpoint);
             monitor(socket, {monitor_event::closed, listener.fd, listener.bound, {}});
             it = listeners_.erase(it);
         } else {
@@ -420,7 +420,6 @@ void IoThread::socket_closed(SocketHandle* socket, int linger_ms) {
             unwatch(listener.fd);
             monitor(socket, {monitor_event::closed, listener.fd, listener.bound, {}});
             net::close_fd(listener.fd);
-            if (listener.owns_path) net::unlink_ipc(listener.endpoint);
             it = listeners_.erase(it);
         } else {
             ++it;

@@ -40,6 +40,12 @@ std::pair<std::shared_ptr<PipeEnd>, std::shared_ptr<PipeEnd>> make_pipe(uint64_t
     return {std::move(a), std::move(b)};
 }
 
+uint64_t queue_capacity(int own_hwm, int peer_hwm) noexcept {
+    if (own_hwm <= 0 || peer_hwm == 0) return 0;
+    if (peer_hwm < 0) return static_cast<uint64_t>(own_hwm);
+    return static_cast<uint64_t>(own_hwm) + static_cast<uint64_t>(peer_hwm);
+}
+
 bool PipeEnd::read(Message& out) {
     switch (in_->pop(out)) {
         case MessageQueue::PopResult::empty:

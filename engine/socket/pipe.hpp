@@ -78,7 +78,14 @@ public:
     size_t outbound_size() const noexcept { return out_->size(); }
     uint64_t outbound_capacity() const noexcept { return out_->capacity(); }
     uint64_t inbound_capacity() const noexcept { return in_->capacity(); }
-    void set_outbound_capacity(uint64_t messages) { out_->set_capacity(messages); }
+    // HWM changes, from either side at any time: a writer waiting for room that now has
+    // it is told (its listener's pipe_writable), as when the reader drains the queue.
+    void set_outbound_capacity(uint64_t messages) {
+        if (out_->set_capacity(messages)) notify_writable();
+    }
+    void set_inbound_capacity(uint64_t messages) {
+        if (in_->set_capacity(messages)) peer_->notify_writable();
+    }
     // Removes everything still queued outbound (the peer will never read it) and hands
     // each message to `sink`. Only valid once the peer has closed.
     template <class Sink>
@@ -94,6 +101,16 @@ public:
 
     // What this end knows about the other side; filled before the pipe is shared.
     PeerInfo peer_info;
+
+    // inproc: the HWMs of the socket at the other end, which add to this socket's own on
+    // each queue (libzmq's sum, see queue_capacity). -1: no peer socket (a connection's
+    // session, or an inproc connect that waits for its bind).
+    int peer_sndhwm() const noexcept { return peer_sndhwm_.load(std::memory_order_relaxed); }
+    int peer_rcvhwm() const noexcept { return peer_rcvhwm_.load(std::memory_order_relaxed); }
+    void set_peer_hwms(int sndhwm, int rcvhwm) noexcept {
+        peer_sndhwm_.store(sndhwm, std::memory_order_relaxed);
+        peer_rcvhwm_.store(rcvhwm, std::memory_order_relaxed);
+    }
 
     // The OS connection (its fd) that carries this pipe, the same for both ends
     // (ZMQ_SRCFD). -1 for inproc and simulated pipes, and while a pipe made at connect
@@ -118,7 +135,14 @@ private:
     std::atomic<int>* connection_fd_ = nullptr;
     PipeEnd* peer_ = nullptr;
     std::atomic<PipeListener*> listener_{nullptr};
+    std::atomic<int> peer_sndhwm_{-1};
+    std::atomic<int> peer_rcvhwm_{-1};
 };
+
+// The capacity of one queue: the writer's SNDHWM plus the reader's RCVHWM when both
+// sockets are known (inproc), else the one socket's HWM; 0 (unlimited) when an HWM that
+// counts is 0. `peer_hwm` is -1 when there is no peer socket.
+uint64_t queue_capacity(int own_hwm, int peer_hwm) noexcept;
 
 // Creates a pipe. `a_to_b_capacity` bounds the queue that end a writes and end b reads.
 // Both ends share ownership of the pipe; it lives until both are released.

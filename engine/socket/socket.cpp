@@ -150,6 +150,11 @@ int Socket::set_option(int opt, const void* value, size_t size_bytes) {
             if (int rc = read_int(value, size_bytes, &v)) return rc;
             if (v < 0) return EINVAL;
             (opt == option::sndhwm ? options_.sndhwm : options_.rcvhwm) = v;
+            // As in libzmq, the pipes we have take the new HWM too, not only new ones.
+            for (auto& [id, pipe] : pipes_) {
+                pipe->set_outbound_capacity(queue_capacity(options_.sndhwm, pipe->peer_rcvhwm()));
+                pipe->set_inbound_capacity(queue_capacity(options_.rcvhwm, pipe->peer_sndhwm()));
+            }
             return 0;
         case option::linger:
             if (int rc = read_int(value, size_bytes, &v)) return rc;
