@@ -135,9 +135,12 @@ int zmq_msg_get(const zmq_msg_t* msg, int property) {
     switch (property) {
         case ZMQ_MORE:
             return layout(msg)->more() ? 1 : 0;
-        case ZMQ_SRCFD:
-            // The engine does not tell which connection a message came in on.
-            return -1;
+        case ZMQ_SRCFD: {
+            // The fd of the connection the message came in on (when it was received);
+            // -1 for inproc, and for messages the application made itself.
+            const MessageProperties* properties = layout(msg)->properties();
+            return properties != nullptr ? properties->source_fd : -1;
+        }
         case ZMQ_SHARED:
             return layout(msg)->is_shared() ? 1 : 0;
         default:

@@ -45,6 +45,7 @@ struct MessageProperties {
     std::string socket_type;   // "Socket-Type": the peer's type, as it announced it
     std::string identity;      // "Identity": the peer's routing id
     std::string peer_address;  // "Peer-Address": the peer's IP address (tcp only)
+    int source_fd = -1;        // ZMQ_SRCFD: the connection's fd; -1 for inproc
 
     void retain() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
     void release() noexcept {

@@ -45,8 +45,14 @@ std::string ip_of(const std::string& address) {
 void update_properties(CapiSocket& socket) {
     const PipeEnd* from = socket.handle->socket().last_received_from();
     if (from == nullptr) return;
-    if (socket.inbound_properties != nullptr && socket.properties_pipe_id == from->id()) return;
+    // One set of properties per connection: made again only when the pipe, or the
+    // connection under a pipe that outlives reconnects, changes.
+    const int source_fd = from->connection_fd();
+    if (socket.inbound_properties != nullptr && socket.properties_pipe_id == from->id() &&
+        socket.inbound_properties->source_fd == source_fd)
+        return;
     auto* properties = new MessageProperties();
+    properties->source_fd = source_fd;
     properties->socket_type = std::string(zmtp_name(from->peer_info.socket_type));
     properties->identity = from->peer_info.routing_id;
     properties->peer_address = ip_of(from->peer_info.address);

@@ -4,6 +4,9 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "core/address_mask.hpp"
 
 namespace sculpin {
 
@@ -29,11 +32,16 @@ constexpr int sndtimeo = 28;
 constexpr int last_endpoint = 32;
 constexpr int ipv4only = 31;  // deprecated inverse of ipv6
 constexpr int router_mandatory = 33;
+constexpr int tcp_accept_filter = 38;
 constexpr int immediate = 39;
 constexpr int xpub_verbose = 40;
 constexpr int ipv6 = 42;
 constexpr int mechanism = 43;  // read-only here: only NULL (0) exists
 constexpr int probe_router = 51;
+constexpr int tos = 57;
+constexpr int ipc_filter_pid = 58;
+constexpr int ipc_filter_uid = 59;
+constexpr int ipc_filter_gid = 60;
 constexpr int req_correlate = 52;
 constexpr int req_relaxed = 53;
 constexpr int conflate = 54;
@@ -50,6 +58,8 @@ constexpr int heartbeat_ttl = 76;
 constexpr int heartbeat_timeout = 77;
 constexpr int xpub_verboser = 78;
 constexpr int connect_timeout = 79;
+constexpr int use_fd = 89;
+constexpr int bindtodevice = 92;
 }  // namespace option
 
 // Defaults are libzmq 4.3's.
@@ -70,8 +80,8 @@ struct SocketOptions {
     int sndtimeo_ms = -1;           // -1 = block forever
     int rcvtimeo_ms = -1;
     int backlog = 100;
-    int sndbuf_bytes = -1;  // kernel SO_SNDBUF of each connection; -1 = the OS default
-    int rcvbuf_bytes = -1;  // kernel SO_RCVBUF
+    int sndbuf_bytes = -1;      // kernel SO_SNDBUF of each connection; -1 = the OS default
+    int rcvbuf_bytes = -1;      // kernel SO_RCVBUF
     bool probe_router = false;  // send an empty message to every new peer (ROUTER, DEALER, REQ)
     bool ipv6 = false;  // a tcp wildcard bind listens on IPv6 too ("::", dual stack)
 
@@ -82,6 +92,18 @@ struct SocketOptions {
     // PUB/XPUB send to the peers whose subscriptions do NOT match; SUB/XSUB keep what
     // their subscriptions do not match.
     bool invert_matching = false;
+
+    // Options of real OS sockets. The simulated runtime accepts them (the socket code is
+    // shared) and ignores them: its streams have no fd, no IP header and no peer process.
+    int tos = 0;                 // IP_TOS (IPv6: traffic class) of every tcp socket
+    std::string bind_to_device;  // SO_BINDTODEVICE of every tcp socket; empty = none
+    int use_fd = -1;             // bind listens on this fd (already bound and listening) instead
+    std::vector<AddressMask> tcp_accept_filters;  // empty = accept every tcp peer
+    // ipc: accept a peer whose process id, user id or group (primary, or the user is a
+    // member) is listed; all three empty = accept every peer. Numbers as the kernel's.
+    std::vector<int32_t> ipc_filter_pids;
+    std::vector<uint32_t> ipc_filter_uids;
+    std::vector<uint32_t> ipc_filter_gids;
 };
 
 }  // namespace sculpin

@@ -68,6 +68,8 @@ void Context::attach_inproc(SocketHandle* binder, SocketHandle* connecter,
     // to_binder is the connecter's end (it writes towards the binder).
     to_binder->peer_info = {binder->type(), b.routing_id, "inproc"};
     to_connecter->peer_info = {connecter->type(), c.routing_id, "inproc"};
+    to_binder->set_peer_hwms(b.sndhwm, b.rcvhwm);
+    to_connecter->set_peer_hwms(c.sndhwm, c.rcvhwm);
     to_binder->set_listener(connecter);
     to_connecter->set_listener(binder);
     *connecter_end = std::move(to_binder);
@@ -86,7 +88,15 @@ int Context::inproc_bind(SocketHandle* socket, const std::string& name) {
             inproc_pending_.erase(it);
         }
     }
+    const SocketOptions& b = socket->socket().options();
     for (PendingInproc& early : pending) {
+        // The pipe was sized by the connecter alone; now each queue gets the sum of its
+        // writer's SNDHWM and its reader's RCVHWM, as if the bind had come first.
+        PipeEnd& binder_end = *early.binder_end;
+        binder_end.set_peer_hwms(early.connecter_sndhwm, early.connecter_rcvhwm);
+        binder_end.peer().set_peer_hwms(b.sndhwm, b.rcvhwm);
+        binder_end.set_outbound_capacity(queue_capacity(b.sndhwm, early.connecter_rcvhwm));
+        binder_end.set_inbound_capacity(queue_capacity(b.rcvhwm, early.connecter_sndhwm));
         early.binder_end->peer_info.socket_type = early.connecter->type();
         early.binder_end->peer_info.routing_id = early.connecter->socket().options().routing_id;
         early.binder_end->set_listener(socket);
@@ -110,13 +120,14 @@ int Context::inproc_connect(SocketHandle* socket, const std::string& name, uint6
         } else {
             // Not bound yet: the connecter can queue now; the binder gets its end at bind.
             const SocketOptions& c = socket->socket().options();
+            // Until the bind, each queue holds what the connecter's own HWM allows.
             auto [to_binder, to_connecter] =
-                make_pipe(inproc_capacity(c.sndhwm, c.rcvhwm), inproc_capacity(c.sndhwm, c.rcvhwm));
+                make_pipe(queue_capacity(c.sndhwm, -1), queue_capacity(c.rcvhwm, -1));
             to_binder->peer_info.address = "inproc";
             to_connecter->peer_info.address = "inproc";
             to_binder->set_listener(socket);
             connecter_end = std::move(to_binder);
-            inproc_pending_[name].push_back({socket, std::move(to_connecter)});
+            inproc_pending_[name].push_back({socket, std::move(to_connecter), c.sndhwm, c.rcvhwm});
         }
     }
     if (binder != nullptr) binder->post_attach(std::move(binder_end));

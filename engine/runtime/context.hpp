@@ -48,6 +48,8 @@ private:
     struct PendingInproc {
         SocketHandle* connecter;
         std::shared_ptr<PipeEnd> binder_end;
+        int connecter_sndhwm = 0;  // at connect time, as libzmq keeps them
+        int connecter_rcvhwm = 0;
     };
     void attach_inproc(SocketHandle* binder, SocketHandle* connecter,
                        std::shared_ptr<PipeEnd>* binder_end,

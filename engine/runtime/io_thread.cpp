@@ -13,6 +13,7 @@
 
 #include "runtime/monitor_events.hpp"
 #include "runtime/socket_handle.hpp"
+#include "transport/accept_filter.hpp"
 #include "transport/net.hpp"
 #include "wire/raw_connection.hpp"
 
@@ -62,6 +63,10 @@ struct IoThread::Listener {
     Endpoint endpoint;
     std::string bound;
     int fd = -1;
+    // An ipc path we bound is removed by the socket itself, at once, when it unbinds or
+    // closes; here only when the loop ends with the socket still open. One of ZMQ_USE_FD
+    // belongs to the application (libzmq leaves it too).
+    bool owns_path = true;
 };
 
 struct IoThread::Connecter {
@@ -155,6 +160,7 @@ void IoThread::add_listener(SocketLink link, Endpoint endpoint, std::string boun
     listener->endpoint = std::move(endpoint);
     listener->bound = std::move(bound);
     listener->fd = fd;
+    listener->owns_path = listener->link.options.use_fd < 0;
     watch(fd, listener->id);
     monitor(listener->link.socket, {monitor_event::listening, fd, listener->bound, {}});
     accept_all(*listener, monotonic_ms());
@@ -172,6 +178,13 @@ void IoThread::accept_all(Listener& listener, int64_t now_ms) {
                                                std::strerror(errno)});
             return;
         }
+        if (!net::accept_allowed(fd, listener.link.options)) {
+            net::close_fd(fd);
+            monitor(listener.link.socket, {monitor_event::accept_failed, EACCES, listener.bound,
+                                           "refused by an accept filter: " + peer});
+            continue;
+        }
+        // TOS and BINDTODEVICE: an accepted socket inherits them from the listener.
         monitor(listener.link.socket, {monitor_event::accepted, fd, listener.bound, peer});
         start_session(fd, listener.link, std::move(peer), listener.bound, nullptr, now_ms);
     }
@@ -201,7 +214,9 @@ void IoThread::start_connect(Connecter& connecter, int64_t now_ms) {
     bool in_progress = false;
     std::string peer;
     std::string error;
-    const int fd = net::connect_to(connecter.endpoint, &in_progress, &peer, &error);
+    const SocketOptions& options = connecter.link.options;
+    const int fd = net::connect_to(connecter.endpoint, {options.tos, options.bind_to_device},
+                                   &in_progress, &peer, &error);
     if (fd < 0) {
         const int ivl = connecter.current_ivl_ms;
         if (ivl >= 0) {
@@ -269,6 +284,7 @@ void IoThread::start_session(int fd, const SocketLink& link, std::string peer_ad
     if (connecter != nullptr) {
         connecter->session_id = id;
         if (connecter->pipe) {
+            connecter->pipe->set_connection_fd(fd);
             entry->session->set_pipe(connecter->pipe);
             session_by_pipe_[connecter->pipe->id()] = id;
         }
@@ -303,6 +319,7 @@ std::shared_ptr<PipeEnd> IoThread::session_ready(StreamSession& session, const w
     session_end->peer_info.socket_type = entry.link.type;
     session_end->peer_info.routing_id = entry.link.options.routing_id;
     session_end->set_listener(this);
+    session_end->set_connection_fd(entry.fd);
     socket_end->set_listener(entry.link.socket);
     session_by_pipe_[session_end->id()] = session.id();
     if (entry.connecter != nullptr) entry.connecter->pipe = session_end;
@@ -353,6 +370,7 @@ void IoThread::end_session(uint64_t session_id, int64_t now_ms, bool by_socket) 
         return;
     }
     connecter->session_id = 0;
+    if (pipe && connecter->pipe_persists) pipe->set_connection_fd(-1);  // waits for the next
     if (pipe && !connecter->pipe_persists) {
         pipe->close();
         connecter->pipe.reset();
@@ -380,7 +398,6 @@ void IoThread::remove_endpoint(SocketHandle* socket, std::string endpoint) {
         if (listener.link.socket == socket && listener.bound == endpoint) {
             unwatch(listener.fd);
             net::close_fd(listener.fd);
-            net::unlink_ipc(listener.endpoint);
             monitor(socket, {monitor_event::closed, listener.fd, listener.bound, {}});
             it = listeners_.erase(it);
         } else {
@@ -424,7 +441,6 @@ void IoThread::socket_closed(SocketHandle* socket, int linger_ms) {
             unwatch(listener.fd);
             monitor(socket, {monitor_event::closed, listener.fd, listener.bound, {}});
             net::close_fd(listener.fd);
-            net::unlink_ipc(listener.endpoint);
             it = listeners_.erase(it);
         } else {
             ++it;
@@ -609,7 +625,7 @@ void IoThread::loop() {
     // Whatever is left (listeners of sockets never closed) goes now.
     for (auto& [id, listener] : listeners_) {
         net::close_fd(listener->fd);
-        net::unlink_ipc(listener->endpoint);
+        if (listener->owns_path) net::unlink_ipc(listener->endpoint);
     }
     listeners_.clear();
 }

@@ -80,11 +80,20 @@ int SocketHandle::bind(const std::string& text) {
         endpoint->path = "/tmp/sculpin-" + std::to_string(::getpid()) + "-" +
                          std::to_string(counter.fetch_add(1));
     }
+    const SocketOptions& options = socket_->options();
+    const net::TcpSettings tcp{options.tos, options.bind_to_device};
     std::string bound;
-    const int fd = net::listen_on(*endpoint, socket_->options().backlog, &bound, &last_error_);
+    errno = 0;
+    // ZMQ_USE_FD: the application made (bound, listened) the socket; the address in
+    // `text` is only its name, as in libzmq.
+    const int fd = options.use_fd >= 0
+                       ? net::adopt_listener(options.use_fd, *endpoint, tcp, &bound, &last_error_)
+                       : net::listen_on(*endpoint, options.backlog, tcp, &bound, &last_error_);
     if (fd < 0) return errno == 0 ? EINVAL : errno;
     last_endpoint_ = bound;
     bound_endpoints_.push_back(bound);
+    if (endpoint->transport == Transport::ipc && options.use_fd < 0)
+        owned_ipc_paths_.emplace_back(bound, *endpoint);
     context_.io().post([io = &context_.io(), link = link(), ep = *endpoint, bound, fd]() mutable {
         io->add_listener(std::move(link), std::move(ep), std::move(bound), fd);
     });
@@ -147,6 +156,7 @@ int SocketHandle::unbind(const std::string& text) {
     auto it = std::find(bound_endpoints_.begin(), bound_endpoints_.end(), text);
     if (it == bound_endpoints_.end()) return ENOENT;
     bound_endpoints_.erase(it);
+    remove_ipc_path(text);
     if (text.rfind("inproc://", 0) == 0) {
         context_.inproc_unbind_all(this);
         return 0;
@@ -186,6 +196,17 @@ int SocketHandle::disconnect(const std::string& text) {
     context_.io().post(
         [io = &context_.io(), self = this, canonical] { io->remove_endpoint(self, canonical); });
     return 0;
+}
+
+void SocketHandle::remove_ipc_path(const std::string& bound) {
+    // Here and now, not when the I/O thread gets to closing the listener: the path must be
+    // free for a bind that follows at once (libzmq's close and unbind allow that).
+    for (auto it = owned_ipc_paths_.begin(); it != owned_ipc_paths_.end(); ++it) {
+        if (it->first != bound) continue;
+        net::unlink_ipc(it->second);
+        owned_ipc_paths_.erase(it);
+        return;
+    }
 }
 
 void SocketHandle::attach_now(std::shared_ptr<PipeEnd> pipe) {
@@ -343,6 +364,7 @@ void SocketHandle::close() {
     process_commands();
     closed_ = true;
     context_.inproc_unbind_all(this);
+    while (!owned_ipc_paths_.empty()) remove_ipc_path(owned_ipc_paths_.front().first);
     const int linger_ms = socket_->options().linger_ms;
     // Closing our ends lets each session send what is still queued, then finish.
     socket_->close_all_pipes();

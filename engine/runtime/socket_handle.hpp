@@ -88,6 +88,7 @@ private:
     };
     void process_commands();
     void attach_now(std::shared_ptr<PipeEnd> pipe);
+    void remove_ipc_path(const std::string& bound);
     SocketLink link() const;
     template <class Op>
     int blocking(Op op, int flags, int timeout_ms);
@@ -101,6 +102,9 @@ private:
     std::string last_endpoint_;
     std::string last_error_;
     std::vector<std::string> bound_endpoints_;
+    // ipc paths this socket bound (not ZMQ_USE_FD ones), by bound endpoint text: removed
+    // by unbind and close.
+    std::vector<std::pair<std::string, Endpoint>> owned_ipc_paths_;
     std::vector<std::string> connected_endpoints_;
     // inproc connections by endpoint text, so that disconnect can close their pipes.
     std::vector<std::pair<std::string, uint64_t>> inproc_pipes_;

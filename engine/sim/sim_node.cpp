@@ -411,6 +411,9 @@ int SimNode::connect(int socket_id, const std::string& text) {
                                                    inproc_capacity(b.sndhwm, options.rcvhwm));
         to_binder->peer_info = {binder->socket->type(), b.routing_id, "inproc"};
         to_connecter->peer_info = {socket->socket->type(), options.routing_id, "inproc"};
+        // So that a later SNDHWM/RCVHWM keeps the binder's share of each queue.
+        to_binder->set_peer_hwms(b.sndhwm, b.rcvhwm);
+        to_connecter->set_peer_hwms(options.sndhwm, options.rcvhwm);
         all_pipes_.push_back(to_binder);
         attach(*binder, std::move(to_connecter));
         attach(*socket, std::move(to_binder));

@@ -42,7 +42,18 @@ size_t MessageQueue::count_traced() const {
 }
 
 bool MessageQueue::full() const noexcept {
-    return capacity_ != 0 && write_index_ - read_.load(std::memory_order_acquire) >= capacity_;
+    const uint64_t capacity = capacity_.load(std::memory_order_relaxed);
+    return capacity != 0 && write_index_ - read_.load(std::memory_order_acquire) >= capacity;
+}
+
+bool MessageQueue::set_capacity(uint64_t capacity_messages) {
+    capacity_.store(capacity_messages, std::memory_order_seq_cst);
+    if (!writer_waiting_.load(std::memory_order_seq_cst)) return false;
+    // Counted from the published messages: either side may be calling.
+    const uint64_t queued =
+        written_.load(std::memory_order_acquire) - read_.load(std::memory_order_acquire);
+    if (capacity_messages != 0 && queued >= capacity_messages) return false;
+    return writer_waiting_.exchange(false, std::memory_order_seq_cst);
 }
 
 MessageQueue::PushResult MessageQueue::push(Message& msg) {

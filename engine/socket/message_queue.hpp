@@ -57,12 +57,14 @@ public:
     uint64_t size() const noexcept {
         return written_.load(std::memory_order_acquire) - read_.load(std::memory_order_acquire);
     }
-    uint64_t capacity() const noexcept { return capacity_; }
+    uint64_t capacity() const noexcept { return capacity_.load(std::memory_order_relaxed); }
     // Queued messages that carry a trace id. Walks the queue: for a single-threaded
     // runtime (the simulator's ledger check), not for a queue in use by two threads.
     size_t count_traced() const;
-    // Changing the capacity is allowed from the producer side at any time.
-    void set_capacity(uint64_t capacity_messages) { capacity_ = capacity_messages; }
+    // Changing the capacity is allowed from either side at any time (a new SNDHWM or
+    // RCVHWM, an inproc bind completing a connect). true: a writer that was waiting for
+    // room now has it and must be woken by the caller (it is disarmed here).
+    bool set_capacity(uint64_t capacity_messages);
 
 private:
     struct Chunk {
@@ -74,8 +76,11 @@ private:
     PushResult publish(Message& msg);
     void store(Message& msg);
 
-    uint64_t capacity_;
-    uint64_t low_water_mark() const noexcept { return capacity_ == 0 ? 0 : (capacity_ + 1) / 2; }
+    std::atomic<uint64_t> capacity_;
+    uint64_t low_water_mark() const noexcept {
+        const uint64_t capacity = capacity_.load(std::memory_order_relaxed);
+        return capacity == 0 ? 0 : (capacity + 1) / 2;
+    }
 
     // Producer-owned.
     alignas(64) Chunk* write_chunk_;

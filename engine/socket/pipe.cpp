@@ -18,6 +18,8 @@ struct PipePair {
         a.peer_closed_ = &b_closed;
         b.self_closed_ = &b_closed;
         b.peer_closed_ = &a_closed;
+        a.connection_fd_ = &connection_fd;
+        b.connection_fd_ = &connection_fd;
         a.peer_ = &b;
         b.peer_ = &a;
     }
@@ -25,6 +27,7 @@ struct PipePair {
     MessageQueue b_to_a_queue;
     std::atomic<bool> a_closed{false};
     std::atomic<bool> b_closed{false};
+    std::atomic<int> connection_fd{-1};
     PipeEnd a;
     PipeEnd b;
 };
@@ -35,6 +38,12 @@ std::pair<std::shared_ptr<PipeEnd>, std::shared_ptr<PipeEnd>> make_pipe(uint64_t
     std::shared_ptr<PipeEnd> a(pair, &pair->a);
     std::shared_ptr<PipeEnd> b(pair, &pair->b);
     return {std::move(a), std::move(b)};
+}
+
+uint64_t queue_capacity(int own_hwm, int peer_hwm) noexcept {
+    if (own_hwm <= 0 || peer_hwm == 0) return 0;
+    if (peer_hwm < 0) return static_cast<uint64_t>(own_hwm);
+    return static_cast<uint64_t>(own_hwm) + static_cast<uint64_t>(peer_hwm);
 }
 
 bool PipeEnd::read(Message& out) {

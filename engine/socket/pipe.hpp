@@ -78,7 +78,14 @@ public:
     size_t outbound_size() const noexcept { return out_->size(); }
     uint64_t outbound_capacity() const noexcept { return out_->capacity(); }
     uint64_t inbound_capacity() const noexcept { return in_->capacity(); }
-    void set_outbound_capacity(uint64_t messages) { out_->set_capacity(messages); }
+    // HWM changes, from either side at any time: a writer waiting for room that now has
+    // it is told (its listener's pipe_writable), as when the reader drains the queue.
+    void set_outbound_capacity(uint64_t messages) {
+        if (out_->set_capacity(messages)) notify_writable();
+    }
+    void set_inbound_capacity(uint64_t messages) {
+        if (in_->set_capacity(messages)) peer_->notify_writable();
+    }
     // Removes everything still queued outbound (the peer will never read it) and hands
     // each message to `sink`. Only valid once the peer has closed.
     template <class Sink>
@@ -99,6 +106,25 @@ public:
     // handshake itself, so that the peer is told without waiting for the socket's thread.
     bool probe_written = false;
 
+    // inproc: the HWMs of the socket at the other end, which add to this socket's own on
+    // each queue (libzmq's sum, see queue_capacity). -1: no peer socket (a connection's
+    // session, or an inproc connect that waits for its bind).
+    int peer_sndhwm() const noexcept { return peer_sndhwm_.load(std::memory_order_relaxed); }
+    int peer_rcvhwm() const noexcept { return peer_rcvhwm_.load(std::memory_order_relaxed); }
+    void set_peer_hwms(int sndhwm, int rcvhwm) noexcept {
+        peer_sndhwm_.store(sndhwm, std::memory_order_relaxed);
+        peer_rcvhwm_.store(rcvhwm, std::memory_order_relaxed);
+    }
+
+    // The OS connection (its fd) that carries this pipe, the same for both ends
+    // (ZMQ_SRCFD). -1 for inproc and simulated pipes, and while a pipe made at connect
+    // time waits for its next connection. Set by the real runtime's I/O thread, read by
+    // the socket's thread: one relaxed atomic, nothing per message.
+    int connection_fd() const noexcept { return connection_fd_->load(std::memory_order_relaxed); }
+    void set_connection_fd(int fd) noexcept {
+        connection_fd_->store(fd, std::memory_order_relaxed);
+    }
+
 private:
     friend struct PipePair;
     PipeEnd() = default;
@@ -110,9 +136,17 @@ private:
     MessageQueue* out_ = nullptr;
     std::atomic<bool>* self_closed_ = nullptr;
     std::atomic<bool>* peer_closed_ = nullptr;
+    std::atomic<int>* connection_fd_ = nullptr;
     PipeEnd* peer_ = nullptr;
     std::atomic<PipeListener*> listener_{nullptr};
+    std::atomic<int> peer_sndhwm_{-1};
+    std::atomic<int> peer_rcvhwm_{-1};
 };
+
+// The capacity of one queue: the writer's SNDHWM plus the reader's RCVHWM when both
+// sockets are known (inproc), else the one socket's HWM; 0 (unlimited) when an HWM that
+// counts is 0. `peer_hwm` is -1 when there is no peer socket.
+uint64_t queue_capacity(int own_hwm, int peer_hwm) noexcept;
 
 // Creates a pipe. `a_to_b_capacity` bounds the queue that end a writes and end b reads.
 // Both ends share ownership of the pipe; it lives until both are released.

@@ -125,6 +125,19 @@ int read_bool(const void* value, size_t size_bytes, bool* out) {
     *out = v == 1;
     return 0;
 }
+// ZMQ_IPC_FILTER_*: one id per call (its exact size); no value at all clears the list.
+template <class Id>
+int add_or_clear(const void* value, size_t size_bytes, std::vector<Id>* ids) {
+    if (value == nullptr && size_bytes == 0) {
+        ids->clear();
+        return 0;
+    }
+    if (value == nullptr || size_bytes != sizeof(Id)) return EINVAL;
+    Id id{};
+    std::memcpy(&id, value, sizeof(Id));
+    ids->push_back(id);
+    return 0;
+}
 int write_int(int v, void* value, size_t* size_bytes) {
     if (value == nullptr || size_bytes == nullptr || *size_bytes < sizeof(int)) return EINVAL;
     std::memcpy(value, &v, sizeof(int));
@@ -141,6 +154,11 @@ int Socket::set_option(int opt, const void* value, size_t size_bytes) {
             if (int rc = read_int(value, size_bytes, &v)) return rc;
             if (v < 0) return EINVAL;
             (opt == option::sndhwm ? options_.sndhwm : options_.rcvhwm) = v;
+            // As in libzmq, the pipes we have take the new HWM too, not only new ones.
+            for (auto& [id, pipe] : pipes_) {
+                pipe->set_outbound_capacity(queue_capacity(options_.sndhwm, pipe->peer_rcvhwm()));
+                pipe->set_inbound_capacity(queue_capacity(options_.rcvhwm, pipe->peer_sndhwm()));
+            }
             return 0;
         case option::linger:
             if (int rc = read_int(value, size_bytes, &v)) return rc;
@@ -228,6 +246,39 @@ int Socket::set_option(int opt, const void* value, size_t size_bytes) {
             options_.ipv6 = !ipv4only;
             return 0;
         }
+        case option::tos:
+            if (int rc = read_int(value, size_bytes, &v)) return rc;
+            if (v < 0) return EINVAL;
+            options_.tos = v;
+            return 0;
+        case option::use_fd:
+            if (int rc = read_int(value, size_bytes, &v)) return rc;
+            if (v < -1) return EINVAL;
+            options_.use_fd = v;
+            return 0;
+        case option::bindtodevice:
+            // An interface name: at most IFNAMSIZ (16) bytes, the limit libzmq checks.
+            if (size_bytes > 16 || (value == nullptr && size_bytes != 0)) return EINVAL;
+            options_.bind_to_device.assign(static_cast<const char*>(value), size_bytes);
+            return 0;
+        case option::tcp_accept_filter: {
+            if (value == nullptr && size_bytes == 0) {
+                options_.tcp_accept_filters.clear();
+                return 0;
+            }
+            if (value == nullptr || size_bytes == 0 || size_bytes > 255) return EINVAL;
+            auto mask =
+                parse_address_mask(std::string_view(static_cast<const char*>(value), size_bytes));
+            if (!mask) return EINVAL;
+            options_.tcp_accept_filters.push_back(*mask);
+            return 0;
+        }
+        case option::ipc_filter_pid:
+            return add_or_clear(value, size_bytes, &options_.ipc_filter_pids);
+        case option::ipc_filter_uid:
+            return add_or_clear(value, size_bytes, &options_.ipc_filter_uids);
+        case option::ipc_filter_gid:
+            return add_or_clear(value, size_bytes, &options_.ipc_filter_gids);
         default:
             return xset_option(opt, value, size_bytes);
     }
@@ -283,6 +334,19 @@ int Socket::get_option(int opt, void* value, size_t* size_bytes) const {
             std::memcpy(value, &options_.maxmsgsize_bytes, sizeof(int64_t));
             *size_bytes = sizeof(int64_t);
             return 0;
+        case option::tos:
+            return write_int(options_.tos, value, size_bytes);
+        case option::use_fd:
+            return write_int(options_.use_fd, value, size_bytes);
+        case option::bindtodevice: {
+            // A C string, with its NUL counted (libzmq's string options read so).
+            const std::string& name = options_.bind_to_device;
+            if (value == nullptr || size_bytes == nullptr || *size_bytes < name.size() + 1)
+                return EINVAL;
+            std::memcpy(value, name.c_str(), name.size() + 1);
+            *size_bytes = name.size() + 1;
+            return 0;
+        }
         case option::routing_id:
             if (value == nullptr || size_bytes == nullptr ||
                 *size_bytes < options_.routing_id.size())

@@ -4,11 +4,61 @@
 
 namespace sculpin {
 
+namespace {
+
+std::string host_and_port(const std::string& host, bool ipv6, int port) {
+    return (ipv6 ? "[" + host + "]" : host) + ":" +
+           (port == 0 ? std::string("*") : std::to_string(port));
+}
+
+// "host:port" with host possibly "[v6]": false with `why` set when malformed.
+bool parse_host_port(const std::string& text, std::string* host, int* port, bool* ipv6,
+                     std::string* why) {
+    const size_t colon = text.rfind(':');
+    if (colon == std::string::npos) {
+        *why = "expected host:port";
+        return false;
+    }
+    std::string name = text.substr(0, colon);
+    const std::string port_text = text.substr(colon + 1);
+    *ipv6 = false;
+    if (name.size() >= 2 && name.front() == '[' && name.back() == ']') {
+        name = name.substr(1, name.size() - 2);
+        *ipv6 = true;
+    }
+    if (name.empty()) {
+        *why = "empty host";
+        return false;
+    }
+    if (name.find_first_of(" \t") != std::string::npos) {
+        *why = "blank in host name";
+        return false;
+    }
+    *host = name;
+    if (port_text == "*" || port_text == "0") {
+        *port = 0;
+        return true;
+    }
+    int value = 0;
+    auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
+    if (ec != std::errc() || ptr != port_text.data() + port_text.size() || value < 1 ||
+        value > 65535) {
+        *why = "port '" + port_text + "' is not a number in 1..65535 or '*'";
+        return false;
+    }
+    *port = value;
+    return true;
+}
+
+}  // namespace
+
 std::string Endpoint::to_string() const {
     switch (transport) {
         case Transport::tcp:
-            return "tcp://" + (ipv6 ? "[" + host + "]" : host) + ":" +
-                   (port == 0 ? std::string("*") : std::to_string(port));
+            return "tcp://" +
+                   (has_source() ? host_and_port(source_host, source_ipv6, source_port) + ";"
+                                 : std::string()) +
+                   host_and_port(host, ipv6, port);
         case Transport::ipc:
             return "ipc://" + path;
         case Transport::inproc:
@@ -36,28 +86,16 @@ std::optional<Endpoint> parse_endpoint(const std::string& text, std::string* err
     }
     if (scheme != "tcp") return fail("unknown transport '" + scheme + "' (tcp, ipc, inproc)");
     ep.transport = Transport::tcp;
-    const size_t colon = rest.rfind(':');
-    if (colon == std::string::npos) return fail("expected host:port");
-    std::string host = rest.substr(0, colon);
-    const std::string port = rest.substr(colon + 1);
-    // "tcp://iface;peer:port" source addresses are not supported.
-    if (host.find(';') != std::string::npos) return fail("source addresses are not supported");
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-        host = host.substr(1, host.size() - 2);
-        ep.ipv6 = true;
+    std::string why;
+    std::string destination = rest;
+    const size_t semicolon = rest.find(';');
+    if (semicolon != std::string::npos) {
+        destination = rest.substr(semicolon + 1);
+        if (!parse_host_port(rest.substr(0, semicolon), &ep.source_host, &ep.source_port,
+                             &ep.source_ipv6, &why))
+            return fail("source: " + why);
     }
-    if (host.empty()) return fail("empty host");
-    if (host.find_first_of(" \t") != std::string::npos) return fail("blank in host name");
-    ep.host = host;
-    if (port == "*" || port == "0") {
-        ep.port = 0;
-    } else {
-        int value = 0;
-        auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-        if (ec != std::errc() || ptr != port.data() + port.size() || value < 1 || value > 65535)
-            return fail("port '" + port + "' is not a number in 1..65535 or '*'");
-        ep.port = value;
-    }
+    if (!parse_host_port(destination, &ep.host, &ep.port, &ep.ipv6, &why)) return fail(why);
     return ep;
 }
 
