@@ -6,8 +6,8 @@
 namespace sculpin::test {
 namespace {
 
-TEST(SocketFactory, CreatesEverySocketTypeButStream) {
-    for (int t = 0; t <= static_cast<int>(SocketType::xsub); ++t) {
+TEST(SocketFactory, CreatesEverySocketType) {
+    for (int t = 0; t <= static_cast<int>(SocketType::stream); ++t) {
         const auto type = static_cast<SocketType>(t);
         auto socket = Socket::create(type);
         ASSERT_NE(socket, nullptr) << cli_name(type);
@@ -17,7 +17,6 @@ TEST(SocketFactory, CreatesEverySocketTypeButStream) {
         ASSERT_EQ(socket->get_option(option::type, &value, &size), 0);
         EXPECT_EQ(value, t);
     }
-    EXPECT_EQ(Socket::create(SocketType::stream), nullptr);
 }
 
 TEST(SocketFactory, MessageWithoutFramesIsInvalid) {
