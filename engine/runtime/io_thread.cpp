@@ -371,6 +371,9 @@ void IoThread::end_session(uint64_t session_id, int64_t now_ms, bool by_socket) 
     }
     connecter->session_id = 0;
     if (pipe && connecter->pipe_persists) pipe->set_connection_fd(-1);  // waits for the next
+    // The socket's close reaches us as its pipe closing, possibly before socket_closed()
+    // does: no reconnecting (nor CONNECT_RETRIED) for a socket that is gone.
+    if (entry->link.socket->is_closed()) connecter->socket_closed = true;
     if (pipe && !connecter->pipe_persists) {
         pipe->close();
         connecter->pipe.reset();
