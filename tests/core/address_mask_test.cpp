@@ -52,5 +52,23 @@ TEST(AddressMask, Ipv6Prefixes) {
     EXPECT_FALSE(mask->matches(true, address(AF_INET6, "fec0::1").data()));
 }
 
+// The parser is our own (the sans-I/O layers may not call inet_pton): check it against
+// the kernel's on the forms that matter.
+TEST(AddressMask, ParsesAddressesAsInetPtonDoes) {
+    for (const char* v6 : {"::", "::1", "fe80::1", "2001:db8:0:0:1:0:0:1", "::ffff:10.1.2.3",
+                           "1:2:3:4:5:6:7:8", "1::8", "a:b:c:d:e:f:1.2.3.4"}) {
+        auto mask = parse_address_mask(v6);
+        ASSERT_TRUE(mask.has_value()) << v6;
+        EXPECT_TRUE(mask->ipv6);
+        EXPECT_EQ(mask->bytes, address(AF_INET6, v6)) << v6;
+    }
+    for (const char* bad : {":::", "1::2::3", "1:2:3:4:5:6:7:8:9", "12345::", "1:2:3:4:5:6:7",
+                            "::1.2.3", "256.1.1.1", "1.2.3.4.5", "1..2.3"})
+        EXPECT_FALSE(parse_address_mask(bad).has_value()) << bad;
+    auto v4 = parse_address_mask("10.200.3.4");
+    ASSERT_TRUE(v4.has_value());
+    EXPECT_EQ(v4->bytes, address(AF_INET, "10.200.3.4"));
+}
+
 }  // namespace
 }  // namespace sculpin
