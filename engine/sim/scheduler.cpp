@@ -26,9 +26,31 @@ EventId Scheduler::at(TimeNs time_ns, Action action) {
     Slot& s = slots_[slot];
     s.action = std::move(action);
     s.cancelled = false;
-    heap_.push_back({time_ns, next_seq_++, slot});
-    std::push_heap(heap_.begin(), heap_.end(), later);
+    const Entry entry{time_ns, next_seq_++, slot};
+    if (time_ns == now_ns_) {
+        push_now(entry);
+    } else {
+        heap_.push_back(entry);
+        std::push_heap(heap_.begin(), heap_.end(), later);
+    }
     return make_id(slot, s.generation);
+}
+
+void Scheduler::push_now(const Entry& entry) {
+    if (now_queue_size() == now_ring_.size()) {
+        // Full (or never used): double, keeping the entries in order from index 0.
+        std::vector<Entry> grown(std::max<size_t>(64, now_ring_.size() * 2));
+        const size_t mask = now_ring_.size() - 1;
+        for (size_t i = now_head_; i != now_tail_; ++i) grown[i - now_head_] = now_ring_[i & mask];
+        now_tail_ -= now_head_;
+        now_head_ = 0;
+        now_ring_.swap(grown);
+    }
+    assert((now_queue_size() == 0 ||
+            now_ring_[(now_tail_ - 1) & (now_ring_.size() - 1)].time_ns == entry.time_ns) &&
+           "the ring holds one time only");
+    now_ring_[now_tail_ & (now_ring_.size() - 1)] = entry;
+    ++now_tail_;
 }
 
 void Scheduler::cancel(EventId id) {
@@ -39,7 +61,7 @@ void Scheduler::cancel(EventId id) {
     if (s.generation != static_cast<uint32_t>(id) || s.cancelled || !s.action) return;
     s.cancelled = true;
     s.action.reset();
-    ++cancelled_in_heap_;
+    ++cancelled_pending_;
 }
 
 void Scheduler::release(uint32_t slot) {
@@ -55,17 +77,51 @@ void Scheduler::drop_cancelled_top() {
         const uint32_t slot = heap_.front().slot;
         std::pop_heap(heap_.begin(), heap_.end(), later);
         heap_.pop_back();
-        --cancelled_in_heap_;
+        --cancelled_pending_;
         release(slot);
     }
 }
 
-bool Scheduler::step() {
+const Scheduler::Entry* Scheduler::next_entry() {
     drop_cancelled_top();
-    if (heap_.empty()) return false;
-    const Entry entry = heap_.front();
-    std::pop_heap(heap_.begin(), heap_.end(), later);
-    heap_.pop_back();
+    const Entry* ring = nullptr;
+    while (now_head_ != now_tail_) {
+        const Entry& front = now_ring_[now_head_ & (now_ring_.size() - 1)];
+        if (!slots_[front.slot].cancelled) {
+            ring = &front;
+            break;
+        }
+        const uint32_t slot = front.slot;
+        ++now_head_;
+        --cancelled_pending_;
+        release(slot);
+    }
+    const Entry* top = heap_.empty() ? nullptr : &heap_.front();
+    if (ring == nullptr) return top;
+    if (top == nullptr) return ring;
+    return later(*ring, *top) ? top : ring;
+}
+
+void Scheduler::pop_entry(const Entry* entry) {
+    if (!heap_.empty() && entry == &heap_.front()) {
+        std::pop_heap(heap_.begin(), heap_.end(), later);
+        heap_.pop_back();
+    } else {
+        assert(now_head_ != now_tail_ && entry == &now_ring_[now_head_ & (now_ring_.size() - 1)]);
+        ++now_head_;
+    }
+}
+
+bool Scheduler::step() {
+    const Entry* next = next_entry();
+    if (next == nullptr) return false;
+    run_entry(next);
+    return true;
+}
+
+void Scheduler::run_entry(const Entry* next) {
+    const Entry entry = *next;
+    pop_entry(next);
     // Out of the pool before it runs: the action may schedule events, which may grow
     // (and move) the pool.
     Action action = std::move(slots_[entry.slot].action);
@@ -73,12 +129,11 @@ bool Scheduler::step() {
     now_ns_ = entry.time_ns;
     ++events_run_;
     action();
-    return true;
 }
 
 TimeNs Scheduler::next_time() {
-    drop_cancelled_top();
-    return heap_.empty() ? kForever : heap_.front().time_ns;
+    const Entry* next = next_entry();
+    return next == nullptr ? kForever : next->time_ns;
 }
 
 bool Scheduler::empty() {
@@ -86,10 +141,10 @@ bool Scheduler::empty() {
 }
 
 void Scheduler::run_until(TimeNs time_ns) {
-    // step() ends the loop when the queue is empty (next_time() is then kForever, which
-    // is not past a limit of kForever).
-    while (next_time() <= time_ns && step()) {
-    }
+    // One look at the queue per event (next_time() then step() would look twice).
+    for (const Entry* next = next_entry(); next != nullptr && next->time_ns <= time_ns;
+         next = next_entry())
+        run_entry(next);
     if (time_ns > now_ns_ && time_ns != kForever) now_ns_ = time_ns;
 }
 

@@ -7,6 +7,12 @@
 // pooled slot (a small-buffer callable, so scheduling one allocates nothing unless its
 // captures are unusually large), the heap holds only (time, sequence, slot), and a
 // cancelled event is marked in its slot rather than looked up in a set on every step.
+//
+// Most events are scheduled for "now" (a node posting work to itself). Those skip the heap:
+// they go to a FIFO ring beside it. Every entry in the ring has the current time and a
+// sequence number larger than anything scheduled before it, so the ring is already in
+// (time, sequence) order; step() takes whichever of the ring's front and the heap's top
+// comes first by (time, sequence). The order of events is exactly the heap-only order.
 #pragma once
 
 #include <cassert>
@@ -131,7 +137,7 @@ public:
     TimeNs next_time();
     bool empty();
     uint64_t events_run() const noexcept { return events_run_; }
-    size_t pending() const noexcept { return heap_.size() - cancelled_in_heap_; }
+    size_t pending() const noexcept { return heap_.size() + now_queue_size() - cancelled_pending_; }
 
 private:
     struct Entry {
@@ -151,12 +157,24 @@ private:
     }
     void release(uint32_t slot);
     void drop_cancelled_top();
+    // The next entry to run (ring front or heap top), or nullptr; cancelled ones dropped.
+    const Entry* next_entry();
+    void pop_entry(const Entry* entry);
+    // Takes `next` (what next_entry() returned) off the queue and runs it.
+    void run_entry(const Entry* next);
+    size_t now_queue_size() const noexcept { return now_tail_ - now_head_; }
+    void push_now(const Entry& entry);
 
     TimeNs now_ns_ = 0;
     uint64_t next_seq_ = 1;
     uint64_t events_run_ = 0;
-    size_t cancelled_in_heap_ = 0;
+    size_t cancelled_pending_ = 0;  // cancelled entries still in the heap or the ring
     std::vector<Entry> heap_;
+    // The ring of events at the current time: a power-of-two buffer indexed by
+    // free-running head/tail counters (masked), grown by doubling when full.
+    std::vector<Entry> now_ring_;
+    size_t now_head_ = 0;
+    size_t now_tail_ = 0;
     // Pooled slots: reused, so steady-state scheduling does not grow or allocate.
     std::vector<Slot> slots_;
     std::vector<uint32_t> free_slots_;

@@ -96,11 +96,12 @@ SimNode::SimNode(Simulation& simulation, std::string name, std::string program_n
 
 SimNode::~SimNode() {
     crashing_ = true;
-    waiter_.reset();
+    waiting_ = false;
     task_.reset();
     sessions_.clear();
     connecters_.clear();
     sockets_.clear();
+    socket_by_id_.clear();
 }
 
 // --- plumbing --------------------------------------------------------------------------------
@@ -118,21 +119,13 @@ void SimNode::post(Fn&& fn) {
     });
 }
 
-void SimNode::trace(TraceKind kind, int socket, uint64_t message, std::string peer,
-                    std::string detail, int64_t value) {
-    TraceEvent event;
-    event.time_ns = sim_.scheduler().now();
-    event.kind = kind;
-    event.node = name_;
-    event.socket = socket;
-    event.message = message;
-    event.peer = std::move(peer);
-    event.detail = std::move(detail);
-    event.value = value;
+void SimNode::trace(TraceKind kind, int socket, uint64_t message, std::string_view peer,
+                    std::string_view detail, int64_t value) {
     if (deferring_) {
-        deferred_.push_back(std::move(event));
+        deferred_.push_back({sim_.scheduler().now(), kind, name_, socket, message,
+                             std::string(peer), std::string(detail), value});
     } else {
-        sim_.record(std::move(event));
+        sim_.record(kind, name_, socket, message, peer, detail, value);
     }
 }
 
@@ -141,8 +134,10 @@ int64_t SimNode::now_ms() {
 }
 
 SimNode::SimSocket* SimNode::find_socket(int socket_id) {
-    auto it = sockets_.find(socket_id);
-    return it == sockets_.end() ? nullptr : it->second.get();
+    if (socket_id <= 0 || static_cast<size_t>(socket_id) >= socket_by_id_.size()) return nullptr;
+    SimSocket* socket = socket_by_id_[static_cast<size_t>(socket_id)];
+    assert(socket == nullptr || socket->id == socket_id);
+    return socket;
 }
 
 // --- lifecycle -------------------------------------------------------------------------------
@@ -202,8 +197,8 @@ void SimNode::crash() {
 void SimNode::teardown(const std::string& reason) {
     crashing_ = true;
     ++incarnation_;  // every event already scheduled for us is now void
-    if (waiter_ && waiter_->deadline_event != 0) sim_.scheduler().cancel(waiter_->deadline_event);
-    waiter_.reset();
+    if (waiting_ && waiter_.deadline_event != 0) sim_.scheduler().cancel(waiter_.deadline_event);
+    waiting_ = false;
     resume_posted_ = false;
     task_.reset();  // destroys every frame of the program
     node_.reset();
@@ -224,6 +219,7 @@ void SimNode::teardown(const std::string& reason) {
         trace(TraceKind::socket_close, id, 0, "", reason);
     }
     sockets_.clear();
+    socket_by_id_.clear();
     socket_of_pipe_.clear();
     session_of_pipe_.clear();
     inproc_bound_.clear();
@@ -272,6 +268,9 @@ int SimNode::open_socket(SocketType type) {
                   (subscribe ? "subscribe " : "cancel ") + printable_topic(topic));
         });
     trace(TraceKind::socket_open, id, 0, "", std::string(zmtp_name(type)));
+    if (socket_by_id_.size() <= static_cast<size_t>(id))
+        socket_by_id_.resize(static_cast<size_t>(id) + 1, nullptr);
+    socket_by_id_[static_cast<size_t>(id)] = socket.get();
     sockets_[id] = std::move(socket);
     return id;
 }
@@ -329,6 +328,7 @@ void SimNode::close_socket(int socket_id) {
             ++it;
         }
     }
+    socket_by_id_[static_cast<size_t>(socket_id)] = nullptr;
     sockets_.erase(socket_id);
 }
 
@@ -557,36 +557,37 @@ bool SimNode::wait_now(const WaitSpec& spec) {
 }
 
 void SimNode::wait_later(const WaitSpec& spec, std::coroutine_handle<> waiter) {
-    assert(!waiter_ && "a node program has one thread: one wait at a time");
-    waiter_ = std::make_unique<Waiter>();
-    waiter_->spec = spec;
-    waiter_->handle = waiter;
+    assert(!waiting_ && "a node program has one thread: one wait at a time");
+    waiting_ = true;
+    waiter_.spec = spec;
+    waiter_.handle = waiter;
+    waiter_.deadline_event = 0;
     TimeNs wake_ns = spec.deadline_ms < 0 ? -1 : spec.deadline_ms * kNsPerMs;
     if (busy_until_ns_ > sim_.scheduler().now() && !spec.items.empty())
         wake_ns = wake_ns < 0 ? busy_until_ns_ : std::min(wake_ns, busy_until_ns_);
     if (wake_ns >= 0) {
         const uint64_t incarnation = incarnation_;
-        waiter_->deadline_event = sim_.scheduler().at(
+        waiter_.deadline_event = sim_.scheduler().at(
             std::max<TimeNs>(wake_ns, sim_.scheduler().now()), [this, incarnation] {
-                if (incarnation != incarnation_ || !waiter_) return;
-                waiter_->deadline_event = 0;
+                if (incarnation != incarnation_ || !waiting_) return;
+                waiter_.deadline_event = 0;
                 post([this] { resume_waiter(); });
             });
     }
 }
 
 void SimNode::resume_waiter() {
-    if (!waiter_) return;
-    std::coroutine_handle<> handle = waiter_->handle;
-    if (waiter_->deadline_event != 0) sim_.scheduler().cancel(waiter_->deadline_event);
-    waiter_.reset();
+    if (!waiting_) return;
+    std::coroutine_handle<> handle = waiter_.handle;
+    if (waiter_.deadline_event != 0) sim_.scheduler().cancel(waiter_.deadline_event);
+    waiting_ = false;
     resume_program(handle);
 }
 
 void SimNode::after_socket_event() {
-    if (!waiter_ || resume_posted_) return;
+    if (!waiting_ || resume_posted_) return;
     bool satisfied = false;
-    for (const auto& item : waiter_->spec.items)
+    for (const auto& item : waiter_.spec.items)
         if (ready(item.socket_id, item.events)) satisfied = true;
     if (!satisfied) return;
     resume_posted_ = true;

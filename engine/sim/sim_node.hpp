@@ -100,8 +100,8 @@ private:
     // std::function, no allocation); defined in sim_node.cpp, the only place that posts.
     template <class Fn>
     void post(Fn&& fn);
-    void trace(TraceKind kind, int socket, uint64_t message, std::string peer, std::string detail,
-               int64_t value = 0);
+    void trace(TraceKind kind, int socket, uint64_t message, std::string_view peer,
+               std::string_view detail, int64_t value = 0);
     SimSocket* find_socket(int socket_id);
     void attach(SimSocket& socket, std::shared_ptr<PipeEnd> end);
     void after_socket_event();
@@ -141,12 +141,18 @@ private:
         std::coroutine_handle<> handle;
         EventId deadline_event = 0;
     };
-    std::unique_ptr<Waiter> waiter_;
+    // Reused from one wait to the next (its spec keeps its capacity): a program waits
+    // about once per message, and allocating a waiter each time showed in profiles.
+    Waiter waiter_;
+    bool waiting_ = false;
     bool resume_posted_ = false;
 
     int next_socket_id_ = 1;
     uint64_t next_object_id_ = 1;
     std::map<int, std::unique_ptr<SimSocket>> sockets_;
+    // sockets_ by id (ids count up from 1 in each incarnation; null once closed): the
+    // lookup every socket call and pipe event makes, without a tree walk.
+    std::vector<SimSocket*> socket_by_id_;
     std::map<uint64_t, int> socket_of_pipe_;        // socket-side pipe id -> socket id
     std::map<uint64_t, uint64_t> session_of_pipe_;  // session-side pipe id -> session id
     std::map<uint64_t, std::unique_ptr<Listener>> listeners_;

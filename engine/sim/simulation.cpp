@@ -23,23 +23,12 @@ Simulation::Simulation(uint64_t seed)
         record(std::move(event));
     });
     network_.on_wire([this](const std::string& from, const std::string& to, size_t bytes) {
-        TraceEvent event;
-        event.time_ns = scheduler_.now();
-        event.kind = TraceKind::wire;
-        event.node = from;
-        event.peer = to;
-        event.value = static_cast<int64_t>(bytes);
-        record(std::move(event));
+        record(TraceKind::wire, from, 0, 0, to, {}, static_cast<int64_t>(bytes));
     });
     network_.on_message_moved(
         [this](bool arrived, const std::string& from, const std::string& to, uint64_t trace_id) {
-            TraceEvent event;
-            event.time_ns = scheduler_.now();
-            event.kind = arrived ? TraceKind::arrived : TraceKind::encoded;
-            event.node = arrived ? to : from;
-            event.peer = arrived ? from : to;
-            event.message = trace_id;
-            record(std::move(event));
+            record(arrived ? TraceKind::arrived : TraceKind::encoded, arrived ? to : from, 0,
+                   trace_id, arrived ? from : to, {}, 0);
         });
 }
 

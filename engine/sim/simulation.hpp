@@ -38,6 +38,11 @@ public:
 
     uint64_t next_message_id() noexcept { return next_message_id_++; }
     void record(TraceEvent event);
+    // An event at the current time, built only if the trace keeps or shows it.
+    void record(TraceKind kind, std::string_view node, int socket, uint64_t message,
+                std::string_view peer, std::string_view detail, int64_t value) {
+        trace_.record(scheduler_.now(), kind, node, socket, message, peer, detail, value);
+    }
     // Told the whole of every message a program sends, frames and all. Not part of the
     // trace (which keeps a preview): a viewer re-runs to a send to show what it carried.
     using SentFn = std::function<void(uint64_t trace_id, const Message& msg)>;

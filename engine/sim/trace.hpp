@@ -70,6 +70,9 @@ public:
     static constexpr uint64_t kInitial = 0xcbf29ce484222325ULL;
 
     void add(const TraceEvent& event);
+    // The same as add() of an event with these fields, without building one.
+    void add(int64_t time_ns, TraceKind kind, std::string_view node, int socket, uint64_t message,
+             std::string_view peer, std::string_view detail, int64_t value);
     uint64_t value() const noexcept { return hash_; }
     std::string hex() const;  // 16 lower-case hex digits
 
@@ -77,22 +80,47 @@ private:
     uint64_t hash_ = kInitial;
 };
 
+// A set of kinds, one bit per kind (there are fewer than 64).
+using TraceKindSet = uint64_t;
+constexpr TraceKindSet kEveryTraceKind = ~TraceKindSet{0};
+constexpr TraceKindSet trace_kind_bit(TraceKind kind) {
+    return TraceKindSet{1} << static_cast<unsigned>(kind);
+}
+static_assert(static_cast<unsigned>(TraceKind::arrived) < 64, "a TraceKindSet holds 64 kinds");
+
 class Trace {
 public:
     using Listener = std::function<void(const TraceEvent&)>;
 
     void record(TraceEvent event);
+    // The same as record() of an event with these fields. Every event is hashed, but a
+    // TraceEvent (three strings) is only built when it is kept or listened to: a long run
+    // that keeps only the hash builds none.
+    void record(int64_t time_ns, TraceKind kind, std::string_view node, int socket,
+                uint64_t message, std::string_view peer, std::string_view detail, int64_t value) {
+        hash_.add(time_ns, kind, node, socket, message, peer, detail, value);
+        if (keep_events_ || (listener_kinds_ & trace_kind_bit(kind)) != 0)
+            keep_or_tell({time_ns, kind, std::string(node), socket, message, std::string(peer),
+                          std::string(detail), value});
+    }
     const std::vector<TraceEvent>& events() const noexcept { return events_; }
     const TraceHash& hash() const noexcept { return hash_; }
-    // Called for every event as it is recorded (CLI narration, live GUI).
-    void set_listener(Listener listener) { listener_ = std::move(listener); }
+    // Called for every event as it is recorded (CLI narration, live GUI), or only for
+    // those of the given kinds.
+    void set_listener(Listener listener, TraceKindSet kinds = kEveryTraceKind) {
+        listener_ = std::move(listener);
+        listener_kinds_ = listener_ ? kinds : 0;
+    }
     // Keeps only the hash and the listener; for long benchmark runs.
     void set_keep_events(bool keep) { keep_events_ = keep; }
 
 private:
+    void keep_or_tell(TraceEvent event);
+
     std::vector<TraceEvent> events_;
     TraceHash hash_;
     Listener listener_;
+    TraceKindSet listener_kinds_ = 0;
     bool keep_events_ = true;
 };
 

@@ -37,6 +37,52 @@ TEST(SchedulerTest, EventsScheduledByAnEventRunInOrderToo) {
     EXPECT_EQ(scheduler.now(), 6);
 }
 
+// Events for "now" skip the heap (a FIFO beside it): they must still run in (time,
+// sequence) order with timed events that reach the same time.
+TEST(SchedulerTest, ZeroDelayEventsKeepTimeThenSequenceOrderWithTimedOnes) {
+    Scheduler scheduler;
+    std::vector<std::string> ran;
+    scheduler.at(0, [&] { ran.push_back("now-1"); });
+    scheduler.at(10, [&] {
+        ran.push_back("t10-a");
+        scheduler.after(0, [&] {
+            ran.push_back("t10-a-post");
+            scheduler.after(0, [&] { ran.push_back("t10-a-post-post"); });
+        });
+    });
+    scheduler.at(0, [&] {
+        ran.push_back("now-2");
+        scheduler.after(0, [&] { ran.push_back("now-2-post"); });
+        scheduler.at(10, [&] { ran.push_back("t10-c"); });  // after t10-a and t10-b
+    });
+    scheduler.at(10, [&] { ran.push_back("t10-b"); });
+    const EventId cancelled = scheduler.after(0, [&] { ran.push_back("cancelled"); });
+    scheduler.cancel(cancelled);
+    EXPECT_EQ(scheduler.pending(), 4u);
+    scheduler.run_until_quiet();
+    EXPECT_EQ(ran, (std::vector<std::string>{"now-1", "now-2", "now-2-post", "t10-a", "t10-b",
+                                             "t10-c", "t10-a-post", "t10-a-post-post"}));
+    EXPECT_TRUE(scheduler.empty());
+    EXPECT_EQ(scheduler.pending(), 0u);
+}
+
+TEST(SchedulerTest, ManyZeroDelayEventsGrowTheFifoAndStayInOrder) {
+    Scheduler scheduler;
+    std::vector<int> ran;
+    scheduler.at(3, [&] {
+        for (int i = 0; i < 1000; ++i) {
+            const EventId id = scheduler.after(0, [&ran, i] { ran.push_back(i); });
+            if (i % 7 == 0) scheduler.cancel(id);
+        }
+    });
+    scheduler.run_until(3);
+    std::vector<int> expected;
+    for (int i = 0; i < 1000; ++i)
+        if (i % 7 != 0) expected.push_back(i);
+    EXPECT_EQ(ran, expected);
+    EXPECT_EQ(scheduler.now(), 3);
+}
+
 TEST(SchedulerTest, CancelledEventsDoNotRunAndReleaseTheirCapturesAtOnce) {
     Scheduler scheduler;
     auto token = std::make_shared<int>(7);

@@ -255,6 +255,41 @@ TEST(TraceRecord, WithoutKeepingEventsStillHashesAndCallsTheListener) {
     EXPECT_EQ(trace.hash().hex(), hash_hex(tiny_trace()));
 }
 
+TEST(TraceRecord, FromFieldsHashesAndKeepsExactlyAsFromAnEvent) {
+    Trace from_events;
+    Trace from_fields;
+    for (const TraceEvent& e : tiny_trace()) {
+        from_events.record(e);
+        from_fields.record(e.time_ns, e.kind, e.node, e.socket, e.message, e.peer, e.detail,
+                           e.value);
+    }
+    EXPECT_EQ(from_fields.hash().value(), from_events.hash().value());
+    ASSERT_EQ(from_fields.events().size(), tiny_trace().size());
+    for (size_t i = 0; i < tiny_trace().size(); ++i)
+        EXPECT_EQ(to_json_line(from_fields.events()[i]), to_json_line(tiny_trace()[i])) << i;
+}
+
+TEST(TraceRecord, AListenerForSomeKindsHearsOnlyThoseAndTheHashCoversAll) {
+    Trace trace;
+    trace.set_keep_events(false);
+    std::vector<TraceKind> heard;
+    trace.set_listener([&](const TraceEvent& event) { heard.push_back(event.kind); },
+                       trace_kind_bit(TraceKind::send) | trace_kind_bit(TraceKind::deliver));
+    size_t expected = 0;
+    for (const TraceEvent& e : tiny_trace()) {
+        if (e.kind == TraceKind::send || e.kind == TraceKind::deliver) ++expected;
+        trace.record(e.time_ns, e.kind, e.node, e.socket, e.message, e.peer, e.detail, e.value);
+    }
+    ASSERT_GT(expected, 0u);
+    ASSERT_LT(expected, tiny_trace().size());
+    EXPECT_EQ(heard.size(), expected);
+    for (TraceKind kind : heard) EXPECT_TRUE(kind == TraceKind::send || kind == TraceKind::deliver);
+    EXPECT_TRUE(trace.events().empty());
+    EXPECT_EQ(trace.hash().hex(), hash_hex(tiny_trace()));
+    trace.set_listener({}, kEveryTraceKind);  // an empty listener is never called
+    trace.record(tiny_trace()[0]);
+}
+
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
