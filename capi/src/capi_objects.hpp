@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -45,6 +46,8 @@ struct MessageProperties {
     std::string socket_type;   // "Socket-Type": the peer's type, as it announced it
     std::string identity;      // "Identity": the peer's routing id
     std::string peer_address;  // "Peer-Address": the peer's IP address (tcp only)
+    // Everything else the handshake said: READY metadata, "User-Id", ZAP metadata.
+    std::map<std::string, std::string> handshake;
 
     void retain() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
     void release() noexcept {

@@ -32,11 +32,15 @@ constexpr int router_mandatory = 33;
 constexpr int immediate = 39;
 constexpr int xpub_verbose = 40;
 constexpr int ipv6 = 42;
-constexpr int mechanism = 43;  // read-only here: only NULL (0) exists
+constexpr int mechanism = 43;  // read-only: set through plain_server/plain_username/...
+constexpr int plain_server = 44;
+constexpr int plain_username = 45;
+constexpr int plain_password = 46;
 constexpr int probe_router = 51;
 constexpr int req_correlate = 52;
 constexpr int req_relaxed = 53;
 constexpr int conflate = 54;
+constexpr int zap_domain = 55;
 constexpr int router_handover = 56;
 constexpr int handshake_ivl = 66;
 constexpr int xpub_nodrop = 69;
@@ -46,6 +50,12 @@ constexpr int heartbeat_timeout = 77;
 constexpr int xpub_verboser = 78;
 constexpr int connect_timeout = 79;
 }  // namespace option
+
+// ZMQ_MECHANISM values.
+namespace security_mechanism {
+constexpr int null = 0;
+constexpr int plain = 1;
+}  // namespace security_mechanism
 
 // Defaults are libzmq 4.3's.
 struct SocketOptions {
@@ -69,6 +79,11 @@ struct SocketOptions {
     int rcvbuf_bytes = -1;  // kernel SO_RCVBUF
     bool probe_router = false;  // send an empty message to every new peer (ROUTER, DEALER, REQ)
     bool ipv6 = false;  // a tcp wildcard bind listens on IPv6 too ("::", dual stack)
+    int mechanism = security_mechanism::null;  // chosen by the last PLAIN_* option set
+    bool as_server = false;                    // PLAIN_SERVER: check credentials via ZAP
+    std::string plain_username;                // sent by a PLAIN client (at most 255 bytes)
+    std::string plain_password;
+    std::string zap_domain;  // non-empty: NULL servers ask the ZAP handler about each peer
 };
 
 }  // namespace sculpin

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -94,6 +95,9 @@ public:
 
     // What this end knows about the other side; filled before the pipe is shared.
     PeerInfo peer_info;
+    // The handshake's metadata: the peer's READY/INITIATE properties, plus "User-Id" and
+    // the ZAP handler's metadata when one approved the peer (zmq_msg_gets reads them).
+    std::map<std::string, std::string> peer_properties;
 
 private:
     friend struct PipePair;
