@@ -166,6 +166,8 @@ const char* zmq_msg_gets(const zmq_msg_t* msg, const char* property) {
             return properties->identity.c_str();
         if (std::strcmp(property, "Peer-Address") == 0 && !properties->peer_address.empty())
             return properties->peer_address.c_str();
+        const auto it = properties->handshake.find(property);
+        if (it != properties->handshake.end()) return it->second.c_str();
     }
     errno = EINVAL;
     return nullptr;

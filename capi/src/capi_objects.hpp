@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -46,6 +47,8 @@ struct MessageProperties {
     std::string identity;      // "Identity": the peer's routing id
     std::string peer_address;  // "Peer-Address": the peer's IP address (tcp only)
     int source_fd = -1;        // ZMQ_SRCFD: the connection's fd; -1 for inproc
+    // Everything else the handshake said: READY metadata, "User-Id", ZAP metadata.
+    std::map<std::string, std::string> handshake;
 
     void retain() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
     void release() noexcept {

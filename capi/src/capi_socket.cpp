@@ -56,6 +56,7 @@ void update_properties(CapiSocket& socket) {
     properties->socket_type = std::string(zmtp_name(from->peer_info.socket_type));
     properties->identity = from->peer_info.routing_id;
     properties->peer_address = ip_of(from->peer_info.address);
+    properties->handshake = from->peer_properties;
     if (socket.inbound_properties != nullptr) socket.inbound_properties->release();
     socket.inbound_properties = properties;
     socket.properties_pipe_id = from->id();

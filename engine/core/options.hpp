@@ -36,7 +36,10 @@ constexpr int tcp_accept_filter = 38;
 constexpr int immediate = 39;
 constexpr int xpub_verbose = 40;
 constexpr int ipv6 = 42;
-constexpr int mechanism = 43;  // read-only here: only NULL (0) exists
+constexpr int mechanism = 43;  // read-only: set through plain_server/plain_username/...
+constexpr int plain_server = 44;
+constexpr int plain_username = 45;
+constexpr int plain_password = 46;
 constexpr int probe_router = 51;
 constexpr int tos = 57;
 constexpr int ipc_filter_pid = 58;
@@ -45,6 +48,7 @@ constexpr int ipc_filter_gid = 60;
 constexpr int req_correlate = 52;
 constexpr int req_relaxed = 53;
 constexpr int conflate = 54;
+constexpr int zap_domain = 55;
 constexpr int router_handover = 56;
 constexpr int connect_routing_id = 61;  // ROUTER and STREAM: the next connect()'s peer id
 constexpr int handshake_ivl = 66;
@@ -61,6 +65,12 @@ constexpr int connect_timeout = 79;
 constexpr int use_fd = 89;
 constexpr int bindtodevice = 92;
 }  // namespace option
+
+// ZMQ_MECHANISM values.
+namespace security_mechanism {
+constexpr int null = 0;
+constexpr int plain = 1;
+}  // namespace security_mechanism
 
 // Defaults are libzmq 4.3's.
 struct SocketOptions {
@@ -104,6 +114,13 @@ struct SocketOptions {
     std::vector<int32_t> ipc_filter_pids;
     std::vector<uint32_t> ipc_filter_uids;
     std::vector<uint32_t> ipc_filter_gids;
+
+    // Security (ZMTP mechanisms, ZAP).
+    int mechanism = security_mechanism::null;  // chosen by the last PLAIN_* option set
+    bool as_server = false;                    // PLAIN_SERVER: check credentials via ZAP
+    std::string plain_username;                // sent by a PLAIN client (at most 255 bytes)
+    std::string plain_password;
+    std::string zap_domain;  // non-empty: NULL servers ask the ZAP handler about each peer
 };
 
 }  // namespace sculpin

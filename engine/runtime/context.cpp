@@ -1,5 +1,7 @@
 #include "runtime/context.hpp"
 
+#include "wire/zap.hpp"
+
 namespace sculpin {
 
 namespace {
@@ -10,7 +12,35 @@ uint64_t inproc_capacity(int sndhwm, int rcvhwm) {
 }
 }  // namespace
 
-Context::Context() : io_(std::make_unique<IoThread>()) {}
+Context::Context() : io_(std::make_unique<IoThread>()) {
+    io_->set_zap_connector(
+        [this](PipeListener* our_listener) { return connect_zap_handler(our_listener); });
+}
+
+std::shared_ptr<PipeEnd> Context::connect_zap_handler(PipeListener* our_listener) {
+    SocketHandle* handler = nullptr;
+    std::shared_ptr<PipeEnd> handler_end;
+    std::shared_ptr<PipeEnd> our_end;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = inproc_bound_.find(std::string(wire::kZapHandlerName));
+        if (it == inproc_bound_.end()) return nullptr;
+        handler = it->second;
+        // No HWM either way: a ZAP request must never be dropped (libzmq does the same).
+        auto [to_handler, to_us] = make_pipe(0, 0);
+        // The handler sees a REQ-like peer: requests come with an empty delimiter.
+        to_handler->peer_info.socket_type = handler->type();
+        to_handler->peer_info.address = "inproc";
+        to_us->peer_info.socket_type = SocketType::req;
+        to_us->peer_info.address = "inproc";
+        to_handler->set_listener(our_listener);
+        to_us->set_listener(handler);
+        our_end = std::move(to_handler);
+        handler_end = std::move(to_us);
+    }
+    handler->post_attach(std::move(handler_end));
+    return our_end;
+}
 
 Context::~Context() {
     std::vector<SocketHandle*> open;

@@ -40,6 +40,9 @@ public:
     // the connecter's pipe end goes to *pipe_id (for disconnect).
     int inproc_connect(SocketHandle* socket, const std::string& name, uint64_t* pipe_id);
     void inproc_unbind_all(SocketHandle* socket);
+    // A pipe to the ZAP handler (the socket bound at inproc://zeromq.zap.01), for the I/O
+    // thread to ask it about a peer: returns our end, or null when no handler is bound.
+    std::shared_ptr<PipeEnd> connect_zap_handler(PipeListener* our_listener);
 
     // Called by SocketHandle::close().
     void socket_closed(SocketHandle* socket);

@@ -15,7 +15,9 @@
 #include "runtime/socket_handle.hpp"
 #include "transport/accept_filter.hpp"
 #include "transport/net.hpp"
+#include "transport/security_config.hpp"
 #include "wire/raw_connection.hpp"
+#include "wire/zap.hpp"
 
 namespace sculpin {
 
@@ -30,8 +32,19 @@ int64_t monotonic_ms() {
 constexpr uint64_t kWakeupKey = 0;
 constexpr int kMaxEpollEvents = 256;
 
+// "127.0.0.1:5555" -> "127.0.0.1", "[::1]:5555" -> "::1": the ZAP request's address.
+std::string ip_of(const std::string& address) {
+    const size_t colon = address.rfind(':');
+    if (colon == std::string::npos || address.find('/') != std::string::npos) return {};
+    std::string host = address.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    return host;
+}
+
 wire::ZmtpConfig codec_config(const SocketLink& link) {
     wire::ZmtpConfig config;
+    config.security = security_config(link.options);
     config.socket_type = link.type;
     config.routing_id = link.options.routing_id;
     config.max_message_size_bytes = link.options.maxmsgsize_bytes;
@@ -91,7 +104,8 @@ struct IoThread::SessionEntry {
     std::string endpoint;
     Connecter* connecter = nullptr;  // null for accepted connections
     int64_t linger_deadline_ms = -1;
-    bool handshake_reported = false;  // HANDSHAKE_SUCCEEDED went to the monitor
+    bool handshake_reported = false;    // HANDSHAKE_SUCCEEDED went to the monitor
+    std::shared_ptr<PipeEnd> zap_pipe;  // to the ZAP handler, while its verdict is awaited
 };
 
 IoThread::IoThread() : epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)), scratch_(64 * 1024) {
@@ -316,6 +330,7 @@ std::shared_ptr<PipeEnd> IoThread::session_ready(StreamSession& session, const w
     socket_end->peer_info.socket_type = peer.socket_type;
     socket_end->peer_info.routing_id = peer.routing_id;
     socket_end->peer_info.address = session.peer_address();
+    socket_end->peer_properties = peer.properties;
     session_end->peer_info.socket_type = entry.link.type;
     session_end->peer_info.routing_id = entry.link.options.routing_id;
     session_end->set_listener(this);
@@ -328,6 +343,75 @@ std::shared_ptr<PipeEnd> IoThread::session_ready(StreamSession& session, const w
     Socket::write_probe(entry.link.options, *socket_end);
     entry.link.socket->post_attach(std::move(socket_end));
     return session_end;
+}
+
+void IoThread::set_zap_connector(ZapConnector connector) {
+    post([this, connector = std::move(connector)]() mutable {
+        zap_connector_ = std::move(connector);
+    });
+}
+
+void IoThread::zap_request(StreamSession& session, const wire::ZapRequest& request) {
+    auto it = sessions_.find(session.id());
+    assert(it != sessions_.end());
+    SessionEntry& entry = *it->second;
+    std::shared_ptr<PipeEnd> pipe = zap_connector_ ? zap_connector_(this) : nullptr;
+    if (!pipe) {
+        session.answer_zap(nullptr);  // nobody to ask; the session goes on in this pump
+        return;
+    }
+    Message msg = wire::encode_zap_request(request, ip_of(session.peer_address()));
+    const bool written = pipe->write(msg);  // the ZAP pipe has no HWM, as in libzmq
+    assert(written);
+    (void)written;
+    session_by_zap_pipe_[pipe->id()] = session.id();
+    entry.zap_pipe = std::move(pipe);
+    // A pipe wakes its reader only after a read found it empty: this read arms it (and
+    // takes the reply if the handler was quick enough to answer already).
+    take_zap_reply(entry);
+}
+
+bool IoThread::take_zap_reply(SessionEntry& entry) {
+    Message reply;
+    // A handler that hangs up or never answers leaves the handshake waiting, as libzmq
+    // does: the peer giving up or the handshake deadline ends it.
+    if (!entry.zap_pipe->read(reply)) return false;
+    session_by_zap_pipe_.erase(entry.zap_pipe->id());
+    entry.zap_pipe->close();  // one request per connection
+    entry.zap_pipe.reset();
+    entry.session->answer_zap(&reply);
+    return true;
+}
+
+void IoThread::handle_zap_reply(uint64_t session_id, int64_t now_ms) {
+    auto it = sessions_.find(session_id);
+    if (it == sessions_.end()) return;
+    SessionEntry& entry = *it->second;
+    if (!entry.zap_pipe || !take_zap_reply(entry)) return;
+    run_session(entry, entry.session->pump(now_ms, scratch_), now_ms);
+}
+
+void IoThread::report_handshake_failure(const SessionEntry& entry) {
+    const StreamSession& session = *entry.session;
+    const wire::HandshakeFailure& failure = session.failure();
+    int event = monitor_event::handshake_failed_protocol;
+    int value = failure.code;
+    switch (failure.kind) {
+        case wire::FailureKind::protocol:
+            break;
+        case wire::FailureKind::auth:
+            event = monitor_event::handshake_failed_auth;
+            break;
+        case wire::FailureKind::no_detail:
+            event = monitor_event::handshake_failed_no_detail;
+            break;
+        case wire::FailureKind::silent:
+            return;  // the peer's ERROR said it all; libzmq reports nothing more
+        case wire::FailureKind::none:
+            value = wire::protocol_error::zmtp_unspecified;
+            break;
+    }
+    monitor(entry.link.socket, {event, value, entry.endpoint, session.reason()});
 }
 
 void IoThread::run_session(SessionEntry& entry, StreamSession::Status status, int64_t now_ms) {
@@ -355,13 +439,23 @@ void IoThread::end_session(uint64_t session_id, int64_t now_ms, bool by_socket) 
     sessions_.erase(it);
     StreamSession& session = *entry->session;
     unwatch(entry->fd);
+    if (entry->zap_pipe) {
+        session_by_zap_pipe_.erase(entry->zap_pipe->id());
+        entry->zap_pipe->close();
+    }
+    const bool handshook = session.handshake_done();
+    // libzmq reports DISCONNECTED (and a failed handshake) only for the other ends: peer
+    // gone, error, heartbeat timeout, refusal; not when our own socket ended it.
     if (!by_socket) {
-        if (!session.handshake_done())
-            monitor(entry->link.socket, {monitor_event::handshake_failed_protocol, 0,
-                                         entry->endpoint, session.reason()});
+        if (!handshook) report_handshake_failure(*entry);
         monitor(entry->link.socket,
                 {monitor_event::disconnected, entry->fd, entry->endpoint, session.reason()});
     }
+    // Refused by the peer's ZAP handler (or any ERROR from the peer): trying again would
+    // be refused again, so a connecter stops, as libzmq's does.
+    const wire::FailureKind kind = session.failure().kind;
+    const bool refused =
+        !handshook && (kind == wire::FailureKind::auth || kind == wire::FailureKind::silent);
     std::shared_ptr<PipeEnd> pipe = session.pipe();
     if (pipe) session_by_pipe_.erase(pipe->id());
     Connecter* connecter = entry->connecter;
@@ -383,7 +477,7 @@ void IoThread::end_session(uint64_t session_id, int64_t now_ms, bool by_socket) 
     const bool stream_closed_it =
         entry->link.type == SocketType::stream && pipe && pipe->peer_closed();
     const bool socket_done =
-        stream_closed_it ||
+        stream_closed_it || refused ||
         (connecter->socket_closed && (!connecter->pipe || !connecter->pipe->readable()));
     if (socket_done || connecter->current_ivl_ms < 0) {
         if (connecter->pipe) connecter->pipe->close();
@@ -502,6 +596,10 @@ void IoThread::handle_mailbox() {
 
 void IoThread::handle_pipe_event(uint64_t pipe_id) {
     const int64_t now = monotonic_ms();
+    if (auto zap = session_by_zap_pipe_.find(pipe_id); zap != session_by_zap_pipe_.end()) {
+        handle_zap_reply(zap->second, now);
+        return;
+    }
     auto it = session_by_pipe_.find(pipe_id);
     if (it != session_by_pipe_.end()) {
         auto session = sessions_.find(it->second);

@@ -69,6 +69,13 @@ public:
     // SessionOwner (I/O thread).
     std::shared_ptr<PipeEnd> session_ready(StreamSession& session, const wire::ZmtpPeer& peer,
                                            std::string* refusal) override;
+    void zap_request(StreamSession& session, const wire::ZapRequest& request) override;
+
+    // How to reach the ZAP handler: returns our end of a fresh pipe to the socket bound at
+    // inproc://zeromq.zap.01 (its end already handed to it), or null when none is bound.
+    // Set once by the Context, before any socket exists.
+    using ZapConnector = std::function<std::shared_ptr<PipeEnd>(PipeListener* our_listener)>;
+    void set_zap_connector(ZapConnector connector);
 
 private:
     struct Listener;
@@ -87,6 +94,10 @@ private:
     // `by_socket`: our own socket ended it (close, linger, unbind, disconnect). libzmq
     // reports DISCONNECTED only for the other ends (peer gone, error, heartbeat timeout).
     void end_session(uint64_t session_id, int64_t now_ms, bool by_socket);
+    void handle_zap_reply(uint64_t session_id, int64_t now_ms);
+    // The ZAP handler's reply, if it is there, goes to the session. false = not yet.
+    bool take_zap_reply(SessionEntry& entry);
+    void report_handshake_failure(const SessionEntry& entry);
     void run_timers(int64_t now_ms);
     int next_timeout_ms(int64_t now_ms) const;
     bool idle() const;
@@ -109,8 +120,10 @@ private:
     std::map<uint64_t, std::unique_ptr<Listener>> listeners_;
     std::map<uint64_t, std::unique_ptr<Connecter>> connecters_;
     std::map<uint64_t, std::unique_ptr<SessionEntry>> sessions_;
-    std::map<uint64_t, uint64_t> session_by_pipe_;  // session-side pipe id -> session id
-    std::vector<uint64_t> busy_;                    // sessions that yielded mid-work
+    std::map<uint64_t, uint64_t> session_by_pipe_;      // session-side pipe id -> session id
+    std::map<uint64_t, uint64_t> session_by_zap_pipe_;  // our ZAP pipe end id -> session id
+    ZapConnector zap_connector_;
+    std::vector<uint64_t> busy_;  // sessions that yielded mid-work
     std::vector<uint8_t> scratch_;
     bool stopping_ = false;
 };

@@ -6,6 +6,7 @@
 
 #include "sim/simulation.hpp"
 #include "transport/endpoint.hpp"
+#include "transport/security_config.hpp"
 
 namespace sculpin::sim {
 
@@ -662,6 +663,9 @@ wire::ZmtpConfig SimNode::codec_config(const SimSocket& socket) const {
     config.heartbeat_ttl_ms = options.heartbeat_ttl_ms;
     config.heartbeat_timeout_ms = options.heartbeat_timeout_ms;
     config.handshake_ivl_ms = options.handshake_ivl_ms;
+    // PLAIN works in simulation too; ZAP does not (SessionOwner's default: no handler is
+    // bound, so NULL peers get in and a PLAIN server refuses everyone, saying why).
+    config.security = security_config(options);
     return config;
 }
 

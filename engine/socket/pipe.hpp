@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -124,6 +125,9 @@ public:
     void set_connection_fd(int fd) noexcept {
         connection_fd_->store(fd, std::memory_order_relaxed);
     }
+    // The handshake's metadata: the peer's READY/INITIATE properties, plus "User-Id" and
+    // the ZAP handler's metadata when one approved the peer (zmq_msg_gets reads them).
+    std::map<std::string, std::string> peer_properties;
 
 private:
     friend struct PipePair;

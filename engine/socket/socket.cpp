@@ -138,6 +138,13 @@ int add_or_clear(const void* value, size_t size_bytes, std::vector<Id>* ids) {
     ids->push_back(id);
     return 0;
 }
+// Strings read back with a terminating zero, as libzmq returns them.
+int write_string(const std::string& v, void* value, size_t* size_bytes) {
+    if (value == nullptr || size_bytes == nullptr || *size_bytes < v.size() + 1) return EINVAL;
+    std::memcpy(value, v.c_str(), v.size() + 1);
+    *size_bytes = v.size() + 1;
+    return 0;
+}
 int write_int(int v, void* value, size_t* size_bytes) {
     if (value == nullptr || size_bytes == nullptr || *size_bytes < sizeof(int)) return EINVAL;
     std::memcpy(value, &v, sizeof(int));
@@ -240,6 +247,36 @@ int Socket::set_option(int opt, const void* value, size_t size_bytes) {
                 type_ != SocketType::req)
                 return EINVAL;
             return read_bool(value, size_bytes, &options_.probe_router);
+        case option::plain_server:
+            if (int rc = read_int(value, size_bytes, &v)) return rc;
+            if (v != 0 && v != 1) return EINVAL;
+            options_.as_server = v == 1;
+            options_.mechanism = v == 1 ? security_mechanism::plain : security_mechanism::null;
+            return 0;
+        case option::plain_username:
+        case option::plain_password: {
+            // (null, 0) turns PLAIN off again; otherwise 1..255 bytes make us a PLAIN client.
+            if (value == nullptr && size_bytes == 0) {
+                options_.mechanism = security_mechanism::null;
+                return 0;
+            }
+            if (value == nullptr || size_bytes == 0 || size_bytes > 255) return EINVAL;
+            std::string& target =
+                opt == option::plain_username ? options_.plain_username : options_.plain_password;
+            target.assign(static_cast<const char*>(value), size_bytes);
+            options_.as_server = false;
+            options_.mechanism = security_mechanism::plain;
+            return 0;
+        }
+        case option::zap_domain:
+            if (value == nullptr && size_bytes != 0) return EINVAL;
+            if (size_bytes > 255) return EINVAL;
+            if (size_bytes == 0) {
+                options_.zap_domain.clear();
+            } else {
+                options_.zap_domain.assign(static_cast<const char*>(value), size_bytes);
+            }
+            return 0;
         case option::ipv4only: {
             bool ipv4only = false;
             if (int rc = read_bool(value, size_bytes, &ipv4only)) return rc;
@@ -327,7 +364,16 @@ int Socket::get_option(int opt, void* value, size_t* size_bytes) const {
         case option::ipv4only:
             return write_int(!options_.ipv6, value, size_bytes);
         case option::mechanism:
-            return write_int(0, value, size_bytes);  // ZMQ_NULL: no security mechanisms yet
+            return write_int(options_.mechanism, value, size_bytes);
+        case option::plain_server:
+            return write_int(options_.as_server && options_.mechanism == security_mechanism::plain,
+                             value, size_bytes);
+        case option::plain_username:
+            return write_string(options_.plain_username, value, size_bytes);
+        case option::plain_password:
+            return write_string(options_.plain_password, value, size_bytes);
+        case option::zap_domain:
+            return write_string(options_.zap_domain, value, size_bytes);
         case option::maxmsgsize:
             if (value == nullptr || size_bytes == nullptr || *size_bytes < sizeof(int64_t))
                 return EINVAL;

@@ -58,6 +58,25 @@ void StreamSession::start(int64_t now_ms) {
     codec_->start(now_ms);
 }
 
+void SessionOwner::zap_request(StreamSession& session, const wire::ZapRequest&) {
+    session.answer_zap(nullptr);
+}
+
+void StreamSession::answer_zap(const Message* reply) {
+    assert(zap_state_ == ZapState::asked);
+    zap_state_ = ZapState::answered;
+    zap_has_reply_ = reply != nullptr;
+    if (reply != nullptr) zap_reply_ = *reply;
+}
+
+bool StreamSession::apply_zap_answer(int64_t now_ms) {
+    zap_state_ = ZapState::done;
+    const bool ok = zap_has_reply_ ? codec_->on_zap_reply(zap_reply_, now_ms)
+                                   : codec_->on_zap_unavailable(now_ms);
+    zap_reply_.clear();
+    return ok;
+}
+
 StreamSession::Status StreamSession::on_readable(int64_t now_ms, std::span<uint8_t> scratch) {
     fd_readable_ = true;
     return pump(now_ms, scratch);
@@ -72,25 +91,28 @@ StreamSession::Status StreamSession::on_timer(int64_t now_ms, std::span<uint8_t>
     if (closed_) return Status::closed;
     if (!codec_->on_timer(now_ms)) {
         flush_output();  // an ERROR command may be queued; best effort
-        return close_with(codec_->error());
+        return close_with(codec_->error(), codec_->failure());
     }
     return pump(now_ms, scratch);
 }
 
-StreamSession::Status StreamSession::close_lost(std::string reason) {
+StreamSession::Status StreamSession::close_lost(std::string reason,
+                                                wire::HandshakeFailure failure) {
     Message farewell;
     if (!closed_ && pipe_ && !pipe_->closed() && codec_->farewell(farewell)) {
         // Past the HWM if need be: it is the last message of this connection.
         farewell.trace_id = 0;
         pipe_->write_forced(farewell);
     }
-    return close_with(std::move(reason));
+    return close_with(std::move(reason), failure);
 }
 
-StreamSession::Status StreamSession::close_with(std::string reason) {
+StreamSession::Status StreamSession::close_with(std::string reason,
+                                                wire::HandshakeFailure failure) {
     if (!closed_) {
         closed_ = true;
         reason_ = std::move(reason);
+        failure_ = failure;
     }
     return Status::closed;
 }
@@ -109,6 +131,7 @@ bool StreamSession::flush_output() {
         return true;
     }
     reason_ = std::string("write: ") + std::strerror(result.error);
+    failure_ = {wire::FailureKind::no_detail, result.error};
     return false;
 }
 
@@ -116,6 +139,21 @@ StreamSession::Status StreamSession::pump(int64_t now_ms, std::span<uint8_t> scr
     if (closed_) return Status::closed;
     for (int round = 0; round < kRoundsPerPump; ++round) {
         bool progress = false;
+
+        // 0. The handshake waits for the ZAP handler: ask once, apply the answer when the
+        //    owner has it (it may answer at once, from inside zap_request()).
+        if (zap_state_ == ZapState::none && codec_->zap_request() != nullptr) {
+            zap_state_ = ZapState::asked;
+            owner_.zap_request(*this, *codec_->zap_request());
+            progress = true;
+        }
+        if (zap_state_ == ZapState::answered) {
+            if (!apply_zap_answer(now_ms)) {
+                flush_output();  // an ERROR command may be queued
+                return close_with(codec_->error(), codec_->failure());
+            }
+            progress = true;
+        }
 
         // 1. Decoded messages into the pipe, until it is full; visible to the reader as one
         //    batch.
@@ -159,7 +197,7 @@ StreamSession::Status StreamSession::pump(int64_t now_ms, std::span<uint8_t> scr
                         }
                     }
                     flush_output();
-                    return close_with(codec_->error());
+                    return close_with(codec_->error(), codec_->failure());
                 }
                 progress = true;
             } else if (result.end_of_stream()) {
@@ -168,7 +206,8 @@ StreamSession::Status StreamSession::pump(int64_t now_ms, std::span<uint8_t> scr
             } else if (result.would_block()) {
                 fd_readable_ = false;
             } else {
-                return close_lost(std::string("read: ") + std::strerror(result.error));
+                return close_lost(std::string("read: ") + std::strerror(result.error),
+                                  {wire::FailureKind::no_detail, result.error});
             }
         }
 
@@ -185,12 +224,12 @@ StreamSession::Status StreamSession::pump(int64_t now_ms, std::span<uint8_t> scr
         // 4. Encoded bytes to the kernel.
         if (fd_writable_ && codec_->output_size_bytes() > 0) {
             const size_t before = codec_->output_size_bytes();
-            if (!flush_output()) return close_lost(reason_);
+            if (!flush_output()) return close_lost(reason_, failure_);
             if (codec_->output_size_bytes() != before) progress = true;
         }
 
         if (peer_eof_ && !has_stalled_ && codec_->pending_messages() == 0)
-            return close_lost("connection closed by peer");
+            return close_lost("connection closed by peer", {wire::FailureKind::no_detail, EPIPE});
         if (pipe_ && pipe_->peer_closed() && !pipe_->readable() && codec_->output_size_bytes() == 0)
             return close_with("socket closed");
         if (!progress) return Status::idle;

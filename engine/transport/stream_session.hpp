@@ -40,6 +40,11 @@ public:
     virtual std::shared_ptr<PipeEnd> session_ready(StreamSession& session,
                                                    const wire::ZmtpPeer& peer,
                                                    std::string* refusal) = 0;
+    // The handshake needs the ZAP handler's verdict (RFC 27). The owner sends `request` to
+    // the handler bound at inproc://zeromq.zap.01 and later calls session.answer_zap()
+    // with the reply, then pumps the session. By default there is no handler: a runtime
+    // without ZAP (the simulator) lets NULL peers in and fails PLAIN handshakes.
+    virtual void zap_request(StreamSession& session, const wire::ZapRequest& request);
 };
 
 class StreamSession {
@@ -62,6 +67,9 @@ public:
     StreamSession& operator=(const StreamSession&) = delete;
 
     void start(int64_t now_ms);
+    // The ZAP handler's reply to the request made through SessionOwner::zap_request(), or
+    // null when no handler is bound. Takes effect at the next pump().
+    void answer_zap(const Message* reply);
     // A connecting socket's pipe exists before the connection; hand it in before start().
     void set_pipe(std::shared_ptr<PipeEnd> pipe) { pipe_ = std::move(pipe); }
     const std::shared_ptr<PipeEnd>& pipe() const noexcept { return pipe_; }
@@ -79,6 +87,9 @@ public:
     uint64_t id() const noexcept { return id_; }
     const std::string& peer_address() const noexcept { return peer_address_; }
     const std::string& reason() const noexcept { return reason_; }
+    // How a failed handshake failed, for the monitor: the codec's classification, or
+    // no_detail with the errno of a connection that broke (EPIPE: closed by the peer).
+    const wire::HandshakeFailure& failure() const noexcept { return failure_; }
     bool handshake_done() const noexcept { return codec_->ready(); }
     // 1 when a decoded message with a trace id waits for room in the pipe.
     size_t traced_stalled() const noexcept { return has_stalled_ && stalled_.trace_id != 0; }
@@ -96,10 +107,12 @@ public:
     }
 
 private:
-    Status close_with(std::string reason);
+    Status close_with(std::string reason, wire::HandshakeFailure failure = {});
     // Closing because of the peer or the network: the codec may have a last word for the
     // socket (a STREAM socket's disconnect notice).
-    Status close_lost(std::string reason);
+    Status close_lost(std::string reason, wire::HandshakeFailure failure = {});
+    // Applies the owner's answer to our ZAP request. false = the handshake failed.
+    bool apply_zap_answer(int64_t now_ms);
     bool flush_output();  // false on a write error (reason_ set)
     // At least `size_bytes` of receive buffer to read into.
     std::span<uint8_t> read_space(size_t size_bytes);
@@ -118,7 +131,12 @@ private:
     bool fd_writable_ = true;
     bool peer_eof_ = false;
     std::string reason_;
+    wire::HandshakeFailure failure_;
     bool closed_ = false;
+    enum class ZapState { none, asked, answered, done };
+    ZapState zap_state_ = ZapState::none;
+    bool zap_has_reply_ = false;  // answered: false = no handler is bound
+    Message zap_reply_;
 };
 
 }  // namespace sculpin

@@ -1,5 +1,6 @@
 #include "wire/greeting.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <cstring>
 
@@ -7,11 +8,9 @@
 
 namespace sculpin::wire {
 
-namespace {
-constexpr char kNullMechanism[] = "NULL";
-}
-
-void write_greeting(std::span<uint8_t, kGreetingBytes> out) noexcept {
+void write_greeting(std::span<uint8_t, kGreetingBytes> out, std::string_view mechanism,
+                    bool as_server) noexcept {
+    assert(mechanism.size() <= kMechanismBytes);
     std::memset(out.data(), 0, out.size());
     out[0] = kSignatureStart;
     // Bytes 1-8 are padding; libzmq puts a length of 1 there (a ZMTP 1.0 peer reads the
@@ -20,11 +19,12 @@ void write_greeting(std::span<uint8_t, kGreetingBytes> out) noexcept {
     out[kSignatureEndIndex] = kSignatureEnd;
     out[kMajorVersionIndex] = kOurMajorVersion;
     out[kMinorVersionIndex] = kOurMinorVersion;
-    std::memcpy(out.data() + kMechanismIndex, kNullMechanism, sizeof(kNullMechanism) - 1);
-    // as-server (offset 32) and the filler stay zero.
+    std::memcpy(out.data() + kMechanismIndex, mechanism.data(),
+                std::min(mechanism.size(), kMechanismBytes));
+    out[kAsServerIndex] = as_server ? 1 : 0;  // the filler stays zero
 }
 
-std::string greeting_error(std::span<const uint8_t> received) {
+std::string greeting_error(std::span<const uint8_t> received, std::string_view our_mechanism) {
     assert(received.size() <= kGreetingBytes);
     const size_t have = received.size();
     if (have > 0 && received[0] != kSignatureStart) {
@@ -46,11 +46,11 @@ std::string greeting_error(std::span<const uint8_t> received) {
         while (name_bytes < kMechanismBytes && mechanism[name_bytes] != 0) ++name_bytes;
         bool padding_is_zero = true;
         for (size_t i = name_bytes; i < kMechanismBytes; ++i) padding_is_zero &= mechanism[i] == 0;
-        const bool is_null = name_bytes == sizeof(kNullMechanism) - 1 &&
-                             std::memcmp(mechanism.data(), kNullMechanism, name_bytes) == 0;
-        if (!is_null || !padding_is_zero) {
+        const bool same = name_bytes == our_mechanism.size() &&
+                          std::memcmp(mechanism.data(), our_mechanism.data(), name_bytes) == 0;
+        if (!same || !padding_is_zero) {
             return "peer wants security mechanism \"" + printable(mechanism.first(name_bytes)) +
-                   "\", only NULL is supported";
+                   "\", this socket uses " + std::string(our_mechanism);
         }
     }
     return {};

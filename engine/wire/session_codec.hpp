@@ -12,10 +12,12 @@
 
 #include "core/frame.hpp"
 #include "core/message.hpp"
+#include "wire/handshake_failure.hpp"
 
 namespace sculpin::wire {
 
 struct ZmtpPeer;
+struct ZapRequest;
 
 // A contiguous piece of pending output. Large frames are referenced, not copied.
 struct OutputSlice {
@@ -46,6 +48,19 @@ public:
     // A message for the socket when the connection ends because of the peer or the
     // network (raw STREAM_NOTIFY: an empty one). false = nothing to say (ZMTP).
     virtual bool farewell(Message&) { return false; }
+
+    // Security (ZMTP only; a raw STREAM connection has no handshake to secure).
+    // Non-null while the handshake waits for the ZAP handler's verdict on the peer.
+    virtual const ZapRequest* zap_request() const noexcept { return nullptr; }
+    // The handler's reply, or that no handler is bound. false = the handshake failed.
+    virtual bool on_zap_reply(const Message&, int64_t) { return false; }
+    virtual bool on_zap_unavailable(int64_t) { return true; }
+    // How the handshake failed, for the monitor (kind none: it did not, or not in a way
+    // libzmq reports in detail).
+    virtual const HandshakeFailure& failure() const noexcept {
+        static const HandshakeFailure kNone{};
+        return kNone;
+    }
 };
 
 }  // namespace sculpin::wire

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cerrno>
 #include <cstring>
 #include <utility>
 
@@ -13,9 +14,9 @@ namespace sculpin::wire {
 
 namespace {
 
-// Before READY the peer is unauthenticated and unknown; its commands are READY (a few
-// properties) or ERROR. 64 KiB is far beyond any real READY and bounds what a stranger
-// can make us allocate before we know what it is.
+// Before READY the peer is unauthenticated and unknown; its commands are the mechanism's
+// (READY, HELLO, INITIATE: a few properties or credentials) or ERROR. 64 KiB is far beyond any real
+// READY and bounds what a stranger can make us allocate before we know what it is.
 constexpr uint64_t kMaxHandshakeCommandBytes = 64 * 1024;
 // After READY, PING/PONG/ERROR must always fit, whatever MAXMSGSIZE says.
 constexpr uint64_t kMinCommandLimitBytes = 512;
@@ -32,6 +33,11 @@ bool sends_identity(SocketType type) {
     return type == SocketType::req || type == SocketType::dealer || type == SocketType::router;
 }
 
+// The greeting's as-server flag: only a PLAIN server says so (NULL has no roles).
+bool greets_as_server(const SecurityConfig& security) {
+    return security.mechanism == MechanismKind::plain && security.as_server;
+}
+
 }  // namespace
 
 ZmtpConnection::ZmtpConnection(ZmtpConfig config) : config_(std::move(config)) {
@@ -42,7 +48,8 @@ ZmtpConnection::ZmtpConnection(ZmtpConfig config) : config_(std::move(config)) {
 void ZmtpConnection::start(int64_t now_ms) {
     assert(state_ == State::idle);
     uint8_t greeting[kGreetingBytes];
-    write_greeting(greeting);
+    write_greeting(greeting, mechanism_name(config_.security.mechanism),
+                   greets_as_server(config_.security));
     if (config_.staged_greeting) {
         output_.append_bytes(std::span<const uint8_t>(greeting, kSignatureEndIndex + 1));
     } else {
@@ -59,20 +66,21 @@ void ZmtpConnection::start(int64_t now_ms) {
     decoder_.set_limits(config_.max_message_size_bytes, kMaxHandshakeCommandBytes);
 }
 
-bool ZmtpConnection::fail(std::string reason) {
+bool ZmtpConnection::fail(std::string reason, HandshakeFailure failure) {
     assert(state_ != State::failed);
     state_ = State::failed;
     error_ = std::move(reason);
+    failure_ = failure;
     partial_.clear();
     return false;
 }
 
-bool ZmtpConnection::refuse(std::string reason) {
+bool ZmtpConnection::refuse(std::string reason, HandshakeFailure failure) {
     // Our greeting went out in start(), so a command frame is valid on the wire here.
     scratch_.clear();
     append_error(scratch_, reason);
     flush_scratch();
-    return fail(std::move(reason));
+    return fail(std::move(reason), failure);
 }
 
 void ZmtpConnection::flush_scratch() {
@@ -118,31 +126,40 @@ bool ZmtpConnection::feed_greeting(std::span<const uint8_t> bytes, size_t& consu
     peer_greeting_got_bytes_ += take;
     // Judged on every chunk, so a non-ZMTP peer is dropped at its first wrong byte and a
     // ZMTP 2.0 peer (12-byte greeting, then waits) is not left hanging.
-    std::string error = greeting_error({peer_greeting_, peer_greeting_got_bytes_});
-    if (!error.empty()) return fail(std::move(error));
+    const std::string_view our_mechanism = mechanism_name(config_.security.mechanism);
+    std::string error = greeting_error({peer_greeting_, peer_greeting_got_bytes_}, our_mechanism);
+    if (!error.empty()) {
+        const bool mismatch = peer_greeting_got_bytes_ >= kMechanismIndex + kMechanismBytes;
+        return fail(std::move(error),
+                    mismatch ? HandshakeFailure{FailureKind::protocol,
+                                                protocol_error::zmtp_mechanism_mismatch}
+                             : HandshakeFailure{});
+    }
     if (!greeting_rest_sent_ && peer_greeting_got_bytes_ > kSignatureEndIndex) {
         // The peer's signature is in: it speaks ZMTP 3, so the rest of ours may follow.
         uint8_t greeting[kGreetingBytes];
-        write_greeting(greeting);
+        write_greeting(greeting, our_mechanism, greets_as_server(config_.security));
         output_.append_bytes(std::span<const uint8_t>(greeting).subspan(kSignatureEndIndex + 1));
         greeting_rest_sent_ = true;
     }
     if (peer_greeting_got_bytes_ < kGreetingBytes) return true;
     peer_.minor_version = negotiated_minor_version(peer_greeting_);
     state_ = State::handshake;
-    queue_ready();  // NULL mechanism: READY goes out as soon as the greetings agree
+    mechanism_ = Mechanism::create(config_.socket_type, our_properties(), config_.routing_id,
+                                   config_.security);
+    scratch_.clear();
+    mechanism_->start(scratch_);  // NULL: READY goes out now (unless ZAP must decide first)
+    flush_scratch();
     return true;
 }
 
-void ZmtpConnection::queue_ready() {
+std::vector<uint8_t> ZmtpConnection::our_properties() const {
     std::vector<uint8_t> properties;
     append_property(properties, "Socket-Type", zmtp_name(config_.socket_type));
     if (sends_identity(config_.socket_type) || !config_.routing_id.empty()) {
         append_property(properties, "Identity", config_.routing_id);
     }
-    scratch_.clear();
-    append_command(scratch_, command_name::ready, properties);
-    flush_scratch();
+    return properties;
 }
 
 bool ZmtpConnection::on_frame(int64_t now_ms) {
@@ -159,17 +176,19 @@ bool ZmtpConnection::on_command(Frame& body, int64_t now_ms) {
     std::string error;
     const auto command = parse_command({body.data(), body.size()}, error);
     if (!command) {
-        return state_ == State::handshake ? refuse("malformed command: " + error)
-                                          : fail("malformed command: " + error);
+        return state_ == State::handshake
+                   ? refuse("malformed command: " + error,
+                            {FailureKind::protocol,
+                             protocol_error::zmtp_malformed_command_unspecified})
+                   : fail("malformed command: " + error);
     }
-    if (command->name == command_name::error) {
-        const auto reason = parse_error_reason(command->data, error);
-        if (!reason) return fail("peer sent a malformed ERROR command: " + error);
-        return fail("peer sent ERROR: " + printable(*reason, kMaxErrorReasonBytes));
-    }
+    if (command->name == command_name::error) return on_peer_error(command->data);
     if (state_ == State::handshake) {
-        if (command->name == command_name::ready) return on_ready_command(command->data, now_ms);
-        return refuse("expected a READY command, got \"" + printable(command->name) + "\"");
+        assert(mechanism_);
+        scratch_.clear();
+        mechanism_->on_command(*command, scratch_);
+        flush_scratch();
+        return after_mechanism(now_ms);
     }
     assert(state_ == State::ready);
     if (command->name == command_name::ping) {
@@ -205,24 +224,46 @@ bool ZmtpConnection::on_command(Frame& body, int64_t now_ms) {
     return true;
 }
 
-bool ZmtpConnection::on_ready_command(std::span<const uint8_t> data, int64_t now_ms) {
-    std::map<std::string, std::string> properties;
+bool ZmtpConnection::on_peer_error(std::span<const uint8_t> data) {
     std::string error;
-    if (!parse_properties(data, properties, error)) return refuse("malformed READY: " + error);
-    const std::string* type_name = find_property(properties, "Socket-Type");
-    if (type_name == nullptr) return refuse("peer's READY has no Socket-Type property");
-    const auto type = socket_type_from_zmtp_name(*type_name);
-    if (!type)
-        return refuse("peer announced unknown socket type \"" + printable(*type_name) + "\"");
-    if (!compatible(config_.socket_type, *type)) {
-        return refuse("socket type mismatch: " + std::string(zmtp_name(config_.socket_type)) +
-                      " cannot connect to " + std::string(zmtp_name(*type)));
+    const auto reason = parse_error_reason(data, error);
+    if (!reason) {
+        return fail("peer sent a malformed ERROR command: " + error,
+                    {state_ == State::handshake ? FailureKind::protocol : FailureKind::none,
+                     protocol_error::zmtp_malformed_command_error});
     }
-    peer_.socket_type = *type;
-    if (const std::string* identity = find_property(properties, "Identity")) {
+    // A ZAP status code ("400", "500", "300") means the peer's ZAP handler refused us:
+    // the monitor reports it as an authentication failure, as libzmq does.
+    const std::string_view text = *reason;
+    const bool status_code =
+        text.size() == 3 && text[0] >= '3' && text[0] <= '5' && text[1] == '0' && text[2] == '0';
+    HandshakeFailure failure;
+    if (state_ == State::handshake) {
+        failure = status_code ? HandshakeFailure{FailureKind::auth, (text[0] - '0') * 100}
+                              : HandshakeFailure{FailureKind::silent, 0};
+    }
+    return fail("peer sent ERROR: " + printable(*reason, kMaxErrorReasonBytes), failure);
+}
+
+bool ZmtpConnection::after_mechanism(int64_t now_ms) {
+    switch (mechanism_->status()) {
+        case Mechanism::Status::failed:
+            return fail(mechanism_->error(), mechanism_->failure());
+        case Mechanism::Status::ready:
+            complete_handshake(now_ms);
+            return true;
+        case Mechanism::Status::handshaking:
+            return true;
+    }
+    return true;
+}
+
+void ZmtpConnection::complete_handshake(int64_t now_ms) {
+    peer_.socket_type = mechanism_->peer_type();
+    peer_.properties = mechanism_->peer_properties();
+    if (const std::string* identity = find_property(peer_.properties, "Identity")) {
         peer_.routing_id = *identity;
     }
-    peer_.properties = std::move(properties);
 
     state_ = State::ready;
     handshake_deadline_ms_ = kNoDeadline;
@@ -236,7 +277,31 @@ bool ZmtpConnection::on_ready_command(std::span<const uint8_t> data, int64_t now
     if (config_.heartbeat_ivl_ms > 0) {  // to 3.0 peers too, as libzmq
         next_ping_ms_ = now_ms + config_.heartbeat_ivl_ms;
     }
-    return true;
+}
+
+const ZapRequest* ZmtpConnection::zap_request() const noexcept {
+    if (state_ != State::handshake || !mechanism_) return nullptr;
+    return mechanism_->zap_request();
+}
+
+bool ZmtpConnection::on_zap_reply(const Message& reply, int64_t now_ms) {
+    if (state_ == State::failed) return false;
+    assert(zap_request() != nullptr && "on_zap_reply() without a pending request");
+    if (zap_request() == nullptr) return true;
+    scratch_.clear();
+    mechanism_->on_zap_reply(reply, scratch_);
+    flush_scratch();
+    return after_mechanism(now_ms);
+}
+
+bool ZmtpConnection::on_zap_unavailable(int64_t now_ms) {
+    if (state_ == State::failed) return false;
+    assert(zap_request() != nullptr && "on_zap_unavailable() without a pending request");
+    if (zap_request() == nullptr) return true;
+    scratch_.clear();
+    mechanism_->on_zap_unavailable(scratch_);
+    flush_scratch();
+    return after_mechanism(now_ms);
 }
 
 bool ZmtpConnection::ready() const noexcept {
@@ -341,7 +406,9 @@ std::string ZmtpConnection::handshake_progress() const {
         return "got " + std::to_string(peer_greeting_got_bytes_) + " of " +
                std::to_string(kGreetingBytes) + " greeting bytes";
     }
-    return "greeting done, waiting for the peer's READY command (got " +
+    if (zap_request() != nullptr) return "greeting done, waiting for the ZAP handler's verdict";
+    return "greeting done, waiting for the peer's " +
+           std::string(mechanism_name(config_.security.mechanism)) + " handshake commands (got " +
            std::to_string(received_bytes_ - kGreetingBytes) + " bytes after the greeting)";
 }
 
@@ -351,7 +418,8 @@ bool ZmtpConnection::on_timer(int64_t now_ms) {
     if (state_ != State::ready) {
         if (now_ms >= handshake_deadline_ms_) {
             return fail("handshake timeout after " + std::to_string(now_ms - start_ms_) +
-                        " ms: " + handshake_progress());
+                            " ms: " + handshake_progress(),
+                        {FailureKind::no_detail, ETIMEDOUT});
         }
         return true;
     }

@@ -1,5 +1,5 @@
-// ZMTP 3.1 (RFC 37) with the NULL mechanism, downgrading to 3.0 (RFC 23) for older peers:
-// one connection's protocol as a state machine. Bytes and time in, messages and bytes
+// ZMTP 3.1 (RFC 37) with the NULL or PLAIN mechanism, downgrading to 3.0 (RFC 23) for older
+// peers: one connection's protocol as a state machine. Bytes and time in, messages and bytes
 // out. It never touches a socket or reads a clock, so it runs unchanged over kernel TCP
 // (real runtime), over the simulated network, and under a fuzzer.
 //
@@ -12,6 +12,10 @@
 //     send_message() queues outbound messages
 //   at conn.next_deadline_ms(): if (!conn.on_timer(now_ms)) -> drop (heartbeat or
 //     handshake timeout)
+//   when conn.zap_request() is non-null: ask the ZAP handler (RFC 27) and hand its reply
+//     to conn.on_zap_reply(), or call conn.on_zap_unavailable() when none is bound; the
+//     handshake waits meanwhile (the codec never talks to the handler itself)
+//   a failed handshake says how in conn.failure(), for the socket monitor
 //
 // Subscriptions travel through pipes as one-frame messages "\x01topic" (subscribe) and
 // "\x00topic" (cancel), the format XPUB/XSUB users see. The codec turns them into
@@ -21,6 +25,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -30,6 +35,8 @@
 #include "core/socket_type.hpp"
 #include "wire/frame_decoder.hpp"
 #include "wire/greeting.hpp"
+#include "wire/handshake_failure.hpp"
+#include "wire/mechanism.hpp"
 #include "wire/message_ring.hpp"
 #include "wire/output_queue.hpp"
 #include "wire/session_codec.hpp"
@@ -48,21 +55,24 @@ struct ZmtpConfig {
     // signature is in, as libzmq does (raw STREAM peers see the two parts separately).
     // The simulator keeps the one-piece greeting so its pinned traces stay as they were.
     bool staged_greeting = false;
+    SecurityConfig security;  // mechanism (NULL, PLAIN), credentials, ZAP domain
 };
 
 // What the handshake told us about the peer.
 struct ZmtpPeer {
     SocketType socket_type = SocketType::pair;
-    std::string routing_id;                         // Identity property, may be empty
-    std::map<std::string, std::string> properties;  // every READY property, as sent
-    int minor_version = 1;                          // 0 = ZMTP 3.0, 1 = ZMTP 3.1
+    std::string routing_id;  // Identity property, may be empty
+    // Every property of the peer's READY/INITIATE, as sent, plus "User-Id" and the ZAP
+    // handler's metadata when a handler approved the peer.
+    std::map<std::string, std::string> properties;
+    int minor_version = 1;  // 0 = ZMTP 3.0, 1 = ZMTP 3.1
 };
 
 class ZmtpConnection final : public SessionCodec {
 public:
     explicit ZmtpConnection(ZmtpConfig config);
 
-    // Queues our greeting (signature, version 3.1, "NULL", as-server 0; with
+    // Queues our greeting (signature, version 3.1, our mechanism, as-server; with
     // staged_greeting only the signature, the rest once the peer's has arrived) and starts
     // the handshake deadline.
     void start(int64_t now_ms) override;
@@ -75,8 +85,17 @@ public:
     bool feed(std::span<const uint8_t> bytes, int64_t now_ms,
               SharedBuffer* backing = nullptr) override;
 
-    // Handshake finished (greeting and READY both ways, socket types compatible).
+    // Handshake finished (greeting and the mechanism's commands both ways, socket types
+    // compatible).
     bool ready() const noexcept override;
+
+    // Non-null while the handshake waits for the ZAP handler's verdict on the peer.
+    const ZapRequest* zap_request() const noexcept override;
+    // The handler's reply (a whole multipart message, delimiter first). false = the
+    // handshake failed (a malformed reply, or the handler refused the peer).
+    bool on_zap_reply(const Message& reply, int64_t now_ms) override;
+    // No handler is bound: NULL goes on without one, PLAIN fails.
+    bool on_zap_unavailable(int64_t now_ms) override;
     const ZmtpPeer& peer() const noexcept override;
 
     // Next decoded application message (subscriptions from a 3.1 peer come as "\x01topic"
@@ -100,20 +119,26 @@ public:
 
     bool failed() const noexcept;
     const std::string& error() const noexcept override;
+    // How the handshake failed, for the monitor (kind none: not failed in the handshake,
+    // or in a way libzmq does not report in detail).
+    const HandshakeFailure& failure() const noexcept override { return failure_; }
 
 private:
     enum class State { idle, greeting, handshake, ready, failed };
 
     static constexpr int64_t kNoDeadline = INT64_MAX;
 
-    bool fail(std::string reason);
+    bool fail(std::string reason, HandshakeFailure failure = {});
     // Fails the handshake and tells the peer why in an ERROR command (RFC 37).
-    bool refuse(std::string reason);
+    bool refuse(std::string reason, HandshakeFailure failure);
+    // After the mechanism had its say: fails, completes the handshake, or waits.
+    bool after_mechanism(int64_t now_ms);
+    bool on_peer_error(std::span<const uint8_t> data);
+    void complete_handshake(int64_t now_ms);
+    std::vector<uint8_t> our_properties() const;
     bool feed_greeting(std::span<const uint8_t> bytes, size_t& consumed);
     bool on_frame(int64_t now_ms);
     bool on_command(Frame& body, int64_t now_ms);
-    bool on_ready_command(std::span<const uint8_t> data, int64_t now_ms);
-    void queue_ready();
     void queue_ping();
     void flush_scratch();
     void send_subscription(const Frame& frame);
@@ -125,6 +150,8 @@ private:
     State state_ = State::idle;
     ZmtpPeer peer_;
     std::string error_;
+    HandshakeFailure failure_;
+    std::unique_ptr<Mechanism> mechanism_;  // made when the greetings agree
 
     uint8_t peer_greeting_[kGreetingBytes] = {};
     size_t peer_greeting_got_bytes_ = 0;

@@ -360,7 +360,7 @@ TEST(RealRuntime, HalfAGreetingTimesOutTheHandshake) {
     rep->set_monitor(
         [&](const MonitorEvent& event) {
             std::lock_guard lock(mutex);
-            if (event.event == monitor_event::handshake_failed_protocol) reason = event.detail;
+            if (event.event == monitor_event::handshake_failed_no_detail) reason = event.detail;
         },
         monitor_event::all);
     ASSERT_EQ(rep->bind("tcp://127.0.0.1:*"), 0);
