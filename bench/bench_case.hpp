@@ -15,9 +15,9 @@ struct RunOptions {
 };
 
 struct CaseSpec {
-    std::string group;  // "sockets", "simulator"
-    std::string name;   // "push-pull tcp 64 B"
-    std::string unit;   // "msg/s", "us one-way", "deliveries/s"
+    std::string group;           // "sockets", "simulator"
+    std::string name;            // "push-pull tcp 64 B"
+    std::string unit;            // "msg/s", "us one-way", "deliveries/s"
     bool higher_is_better = true;
     std::string reference_name;  // "libzmq 4.3.4", "SimGrid 3.32"
     // One round each; returns the figure in `unit`. The harness runs several rounds

@@ -35,7 +35,8 @@ void usage(FILE* out) {
                  "  --soak MINUTES   PUB->slow SUB and PUSH->slow PULL at full rate, RSS each\n"
                  "                   second, and whether it stayed within ±5%% after warm-up\n"
                  "  --help           this text\n",
-                 ", SimGrid");
+                 ", SimGrid"
+    );
 }
 
 }  // namespace
