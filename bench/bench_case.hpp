@@ -29,5 +29,8 @@ struct CaseSpec {
 // Each group lives in its own file and returns its cases for the options given.
 std::vector<CaseSpec> socket_cases(const RunOptions& options);
 std::vector<CaseSpec> simulator_cases(const RunOptions& options);
+// The socket workloads through the C API, one binary on Debian's libzmq and on Sculpin's
+// compat libzmq.so.5 in turn (sculpin-bench --abi; bench/abi_cases.cpp).
+std::vector<CaseSpec> abi_cases(const RunOptions& options);
 
 }  // namespace sculpin::bench

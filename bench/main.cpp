@@ -17,7 +17,7 @@ namespace {
 
 void usage(FILE* out) {
     std::fprintf(out,
-                 "usage: sculpin-bench [--quick] [--smoke] [--only REGEX] [--json FILE]\n"
+                 "usage: sculpin-bench [--quick] [--smoke] [--abi] [--only REGEX] [--json FILE]\n"
                  "       sculpin-bench --soak MINUTES\n"
                  "\n"
                  "Runs each case for Sculpin and for its reference (libzmq%s) in alternating\n"
@@ -25,6 +25,9 @@ void usage(FILE* out) {
                  "\n"
                  "  --quick          fewer rounds and smaller workloads (under a minute)\n"
                  "  --smoke          every case once with tiny workloads (CI: does it run?)\n"
+                 "  --abi            instead of the usual groups: one benchmark binary linked\n"
+                 "                   with -lzmq, run on Debian's libzmq and on Sculpin's\n"
+                 "                   build/compat/libzmq.so.5 (LD_LIBRARY_PATH) in turn\n"
                  "  --only REGEX     only cases whose \"group/name\" matches REGEX\n"
                  "  --json FILE      also write the table as JSON\n"
                  "  --side SIDE      profiling: run only 'sculpin' or only 'reference' (its\n"
@@ -43,6 +46,7 @@ int main(int argc, char** argv) {
     std::string only;
     std::string json_path;
     std::string side = "both";
+    bool abi = false;
     double soak_minutes = -1;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -57,6 +61,8 @@ int main(int argc, char** argv) {
             options.quick = true;
         } else if (arg == "--smoke") {
             options.smoke = true;
+        } else if (arg == "--abi") {
+            abi = true;
         } else if (arg == "--only") {
             only = value();
         } else if (arg == "--json") {
@@ -84,8 +90,18 @@ int main(int argc, char** argv) {
     }
     if (soak_minutes > 0) return run_soak(soak_minutes);
 
-    std::vector<CaseSpec> cases = socket_cases(options);
-    for (CaseSpec& spec : simulator_cases(options)) cases.push_back(std::move(spec));
+    std::vector<CaseSpec> cases;
+    if (abi) {
+        try {
+            cases = abi_cases(options);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "%s\n", e.what());
+            return 1;
+        }
+    } else {
+        cases = socket_cases(options);
+        for (CaseSpec& spec : simulator_cases(options)) cases.push_back(std::move(spec));
+    }
     if (!only.empty()) {
         const std::regex pattern(only);
         std::erase_if(cases, [&](const CaseSpec& spec) {

@@ -4,9 +4,14 @@
 #include <cstdlib>
 #include <new>
 
+#include "core/frame_pool.hpp"
+
 namespace sculpin {
 
 SharedBuffer* SharedBuffer::allocate(size_t size_bytes) {
+    // Frame-sized buffers are recycled per thread (core/frame_pool.hpp); the rest, like
+    // a session's receive buffer, are malloc'd.
+    if (SharedBuffer* pooled = frame_pool::take(size_bytes)) return pooled;
     void* raw = std::malloc(sizeof(SharedBuffer) + size_bytes);
     if (raw == nullptr) throw std::bad_alloc();
     auto* buffer = new (raw) SharedBuffer();
@@ -30,6 +35,10 @@ SharedBuffer* SharedBuffer::wrap(void* data, size_t size_bytes, void (*free_fn)(
 void SharedBuffer::release() noexcept {
     if (refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
     if (free_fn != nullptr) free_fn(data, hint);
+    if (frame_pool::owns(this)) {
+        frame_pool::give_back(this);
+        return;
+    }
     this->~SharedBuffer();
     std::free(this);
 }
