@@ -8,34 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "capi_test_support.hpp"
 #include "zmq.h"
 
 namespace {
 
-// A guard against a hang, not a timing assertion: every blocking receive gives up.
-constexpr int kWatchdogMs = 10000;
-
-void set_int(void* socket, int option, int value) {
-    ASSERT_EQ(zmq_setsockopt(socket, option, &value, sizeof value), 0) << zmq_strerror(zmq_errno());
-}
-
-std::string recv_string(void* socket, int flags = 0) {
-    char buffer[256];
-    const int size = zmq_recv(socket, buffer, sizeof buffer, flags);
-    if (size < 0) return "<error " + std::string(zmq_strerror(zmq_errno())) + ">";
-    return std::string(buffer, static_cast<size_t>(std::min(size, 256)));
-}
-
-int send_string(void* socket, const std::string& text, int flags = 0) {
-    return zmq_send(socket, text.data(), text.size(), flags);
-}
-
-std::string last_endpoint(void* socket) {
-    char endpoint[256];
-    size_t size = sizeof endpoint;
-    EXPECT_EQ(zmq_getsockopt(socket, ZMQ_LAST_ENDPOINT, endpoint, &size), 0);
-    return std::string(endpoint);
-}
+using namespace capi_test;
 
 bool rcvmore(void* socket) {
     int more = 0;
@@ -60,17 +38,8 @@ int next_event(void* watcher) {
     return event;
 }
 
-class CapiLibzmqParity : public ::testing::Test {
+class CapiLibzmqParity : public capi_test::ContextTest<> {
 protected:
-    void SetUp() override { context = zmq_ctx_new(); }
-    void TearDown() override { EXPECT_EQ(zmq_ctx_term(context), 0); }
-    void* make(int type) {
-        void* socket = zmq_socket(context, type);
-        EXPECT_NE(socket, nullptr) << zmq_strerror(zmq_errno());
-        set_int(socket, ZMQ_RCVTIMEO, kWatchdogMs);
-        set_int(socket, ZMQ_LINGER, 0);
-        return socket;
-    }
     // A PAIR socket that receives `socket`'s monitor events.
     void* watch(void* socket, const char* name, int events) {
         EXPECT_EQ(zmq_socket_monitor(socket, name, events), 0);
@@ -78,7 +47,6 @@ protected:
         EXPECT_EQ(zmq_connect(watcher, name), 0);
         return watcher;
     }
-    void* context = nullptr;
 };
 
 TEST_F(CapiLibzmqParity, ConnectingRouterProbesAtTheHandshakeWithoutBeingCalledAgain) {

@@ -10,29 +10,12 @@
 #include <cstring>
 #include <string>
 
+#include "capi_test_support.hpp"
 #include "zmq.h"
 
 namespace {
 
-constexpr int kWatchdogMs = 10000;  // a guard against a hang, not a timing assertion
-
-void set_int(void* socket, int option, int value) {
-    ASSERT_EQ(zmq_setsockopt(socket, option, &value, sizeof value), 0) << zmq_strerror(zmq_errno());
-}
-
-std::string last_endpoint(void* socket) {
-    char endpoint[256];
-    size_t size = sizeof endpoint;
-    EXPECT_EQ(zmq_getsockopt(socket, ZMQ_LAST_ENDPOINT, endpoint, &size), 0);
-    return std::string(endpoint);
-}
-
-std::string recv_string(void* socket) {
-    char buffer[256];
-    const int size = zmq_recv(socket, buffer, sizeof buffer, 0);
-    if (size < 0) return "<error " + std::string(zmq_strerror(zmq_errno())) + ">";
-    return std::string(buffer, static_cast<size_t>(std::min(size, 256)));
-}
+using namespace capi_test;
 
 // The port of a bound-then-closed socket: free for the test to use as a source port.
 int free_tcp_port() {
@@ -47,18 +30,9 @@ int free_tcp_port() {
     return ntohs(address.sin_port);
 }
 
-class CapiOsOptions : public ::testing::Test {
+class CapiOsOptions : public capi_test::ContextTest<> {
 protected:
-    void SetUp() override { context = zmq_ctx_new(); }
-    void TearDown() override { EXPECT_EQ(zmq_ctx_term(context), 0); }
-    void* make(int type) {
-        void* socket = zmq_socket(context, type);
-        EXPECT_NE(socket, nullptr) << zmq_strerror(zmq_errno());
-        set_int(socket, ZMQ_RCVTIMEO, kWatchdogMs);
-        set_int(socket, ZMQ_SNDTIMEO, kWatchdogMs);
-        set_int(socket, ZMQ_LINGER, 0);
-        return socket;
-    }
+    CapiOsOptions() : ContextTest(true) {}
     // Receives one message on `socket` and returns its ZMQ_SRCFD.
     int recv_source_fd(void* socket, const std::string& expected) {
         zmq_msg_t msg;
@@ -79,7 +53,6 @@ protected:
         recv_string(watcher);  // the endpoint frame
         return number;
     }
-    void* context = nullptr;
 };
 
 TEST_F(CapiOsOptions, SrcfdNamesTheTcpConnectionAndTosReachesIt) {

@@ -12,16 +12,12 @@
 #include <thread>
 #include <vector>
 
+#include "capi_test_support.hpp"
 #include "zmq.h"
 
 namespace {
 
-// A guard against a hang, not a timing assertion: every blocking receive gives up.
-constexpr int kWatchdogMs = 10000;
-
-void set_int(void* socket, int option, int value) {
-    ASSERT_EQ(zmq_setsockopt(socket, option, &value, sizeof value), 0) << zmq_strerror(zmq_errno());
-}
+using namespace capi_test;
 
 void set_text(void* socket, int option, const std::string& value) {
     ASSERT_EQ(zmq_setsockopt(socket, option, value.data(), value.size()), 0)
@@ -40,10 +36,6 @@ int get_int(void* socket, int option) {
     size_t size = sizeof value;
     EXPECT_EQ(zmq_getsockopt(socket, option, &value, &size), 0);
     return value;
-}
-
-std::string last_endpoint(void* socket) {
-    return get_text(socket, ZMQ_LAST_ENDPOINT);
 }
 
 // The ZAP handler: approves `username`/`password` (PLAIN) or every NULL peer when
@@ -119,17 +111,8 @@ private:
     std::thread thread_;
 };
 
-class CapiSecurity : public ::testing::Test {
+class CapiSecurity : public capi_test::ContextTest<> {
 protected:
-    void SetUp() override { context = zmq_ctx_new(); }
-    void TearDown() override { EXPECT_EQ(zmq_ctx_term(context), 0); }
-    void* make(int type) {
-        void* socket = zmq_socket(context, type);
-        EXPECT_NE(socket, nullptr) << zmq_strerror(zmq_errno());
-        set_int(socket, ZMQ_RCVTIMEO, kWatchdogMs);
-        set_int(socket, ZMQ_LINGER, 0);
-        return socket;
-    }
     // A PAIR socket that receives `socket`'s handshake events.
     void* watch(void* socket, const std::string& name) {
         const std::string endpoint = "inproc://monitor-" + name;
@@ -142,7 +125,6 @@ protected:
         EXPECT_EQ(zmq_connect(watcher, endpoint.c_str()), 0);
         return watcher;
     }
-    void* context = nullptr;
 };
 
 // The next monitor event: {event, value}, or {-1, 0} when none came.

@@ -11,18 +11,15 @@
 #include <cstring>
 #include <string>
 
+#include "capi_test_support.hpp"
 #include "zmq.h"
 
 namespace {
 
-// A guard against a hang, not a timing assertion: every blocking call gives up.
-constexpr int kWatchdogMs = 10000;
+using namespace capi_test;
+
 // A bound on the chunks a short text may arrive in (each at least one byte).
 constexpr int kMaxChunks = 4096;
-
-void set_int(void* socket, int option, int value) {
-    ASSERT_EQ(zmq_setsockopt(socket, option, &value, sizeof value), 0) << zmq_strerror(zmq_errno());
-}
 
 std::string frame_string(zmq_msg_t& msg) {
     return std::string(static_cast<const char*>(zmq_msg_data(&msg)), zmq_msg_size(&msg));
@@ -177,19 +174,9 @@ std::string read_to_eof(int fd, bool* closed) {
     return got;
 }
 
-class CapiStream : public ::testing::Test {
+class CapiStream : public capi_test::ContextTest<> {
 protected:
-    void SetUp() override { context = zmq_ctx_new(); }
-    void TearDown() override { EXPECT_EQ(zmq_ctx_term(context), 0); }
-    void* make(int type) {
-        void* socket = zmq_socket(context, type);
-        EXPECT_NE(socket, nullptr) << zmq_strerror(zmq_errno());
-        set_int(socket, ZMQ_RCVTIMEO, kWatchdogMs);
-        set_int(socket, ZMQ_SNDTIMEO, kWatchdogMs);
-        set_int(socket, ZMQ_LINGER, 0);
-        return socket;
-    }
-    void* context = nullptr;
+    CapiStream() : ContextTest(true) {}
 };
 
 TEST_F(CapiStream, ServesAnHttpLikeRequestFromAPlainTcpClient) {

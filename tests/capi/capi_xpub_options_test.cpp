@@ -4,34 +4,15 @@
 
 #include <string>
 
+#include "capi_test_support.hpp"
 #include "zmq.h"
 
 namespace {
 
-// A guard against a hang, not a timing assertion: every blocking call gives up.
-constexpr int kWatchdogMs = 10000;
+using namespace capi_test;
+
 // Bounds the send-until-full loops; far above any high-water mark used here.
 constexpr int kMaxSends = 100000;
-
-void set_int(void* socket, int option, int value) {
-    ASSERT_EQ(zmq_setsockopt(socket, option, &value, sizeof value), 0) << zmq_strerror(zmq_errno());
-}
-
-void set_bytes(void* socket, int option, const std::string& value) {
-    ASSERT_EQ(zmq_setsockopt(socket, option, value.data(), value.size()), 0)
-        << zmq_strerror(zmq_errno());
-}
-
-std::string recv_string(void* socket, int flags = 0) {
-    char buffer[256];
-    const int size = zmq_recv(socket, buffer, sizeof buffer, flags);
-    if (size < 0) return "<error " + std::string(zmq_strerror(zmq_errno())) + ">";
-    return std::string(buffer, static_cast<size_t>(std::min(size, 256)));
-}
-
-int send_string(void* socket, const std::string& text, int flags = 0) {
-    return zmq_send(socket, text.data(), text.size(), flags);
-}
 
 std::string subscribe_msg(const std::string& topic) {
     return "\x01" + topic;
@@ -40,18 +21,9 @@ std::string cancel_msg(const std::string& topic) {
     return std::string(1, '\0') + topic;
 }
 
-class CapiXPubOptions : public ::testing::TestWithParam<const char*> {
+class CapiXPubOptions : public capi_test::ContextTest<::testing::TestWithParam<const char*>> {
 protected:
-    void SetUp() override { context = zmq_ctx_new(); }
-    void TearDown() override { EXPECT_EQ(zmq_ctx_term(context), 0); }
-    void* make(int type) {
-        void* socket = zmq_socket(context, type);
-        EXPECT_NE(socket, nullptr) << zmq_strerror(zmq_errno());
-        set_int(socket, ZMQ_RCVTIMEO, kWatchdogMs);
-        set_int(socket, ZMQ_SNDTIMEO, kWatchdogMs);
-        set_int(socket, ZMQ_LINGER, 0);
-        return socket;
-    }
+    CapiXPubOptions() : ContextTest(true) {}
     // Binds to the test's transport and returns the endpoint to connect to.
     std::string bind(void* socket) {
         EXPECT_EQ(zmq_bind(socket, GetParam()), 0) << zmq_strerror(zmq_errno());
@@ -60,7 +32,6 @@ protected:
         EXPECT_EQ(zmq_getsockopt(socket, ZMQ_LAST_ENDPOINT, endpoint, &size), 0);
         return endpoint;
     }
-    void* context = nullptr;
 };
 
 // A message of kPayloadBytes that says which one it is; large, so that over tcp the
