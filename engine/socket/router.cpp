@@ -3,6 +3,8 @@
 #include <cassert>
 #include <cstring>
 
+#include "socket/generated_routing_id.hpp"
+
 namespace sculpin {
 
 Router::Router() : Socket(SocketType::router) {}
@@ -17,14 +19,8 @@ void Router::drop_finished_pipes() {
 }
 
 std::string Router::generate_routing_id() {
-    for (;;) {
-        const uint32_t n = next_generated_id_++;
-        const char bytes[5] = {0, static_cast<char>(n >> 24), static_cast<char>(n >> 16),
-                               static_cast<char>(n >> 8), static_cast<char>(n)};
-        std::string id(bytes, sizeof bytes);
-        // A peer may have announced an id with a leading zero itself.
-        if (by_routing_id_.count(id) == 0) return id;
-    }
+    // A peer may have announced an id with a leading zero itself.
+    return next_free_routing_id(next_generated_id_, by_routing_id_);
 }
 
 void Router::xattach(PipeEnd& pipe) {

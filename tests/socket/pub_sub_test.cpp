@@ -2,20 +2,10 @@
 #include <gtest/gtest.h>
 
 #include "socket_harness.hpp"
+#include "subscription_messages.hpp"
 
 namespace sculpin::test {
 namespace {
-
-std::string subscribe_msg(std::string_view topic) {
-    return "\x01" + std::string(topic);
-}
-std::string cancel_msg(std::string_view topic) {
-    return std::string(1, '\0') + std::string(topic);
-}
-// How to_display_string shows a subscription message.
-std::string shown(const std::string& raw) {
-    return Message{raw}.to_display_string();
-}
 
 TEST(PubSub, SubReceivesOnlyTopicsItSubscribedToByPrefix) {
     Harness h;
