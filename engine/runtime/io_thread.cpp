@@ -316,7 +316,7 @@ std::shared_ptr<PipeEnd> IoThread::session_ready(StreamSession& session, const w
     assert(it != sessions_.end());
     SessionEntry& entry = *it->second;
     if (entry.link.socket->is_closed()) {
-        *refusal = "socket closed";
+        *refusal = StreamSession::kSocketClosed;
         return nullptr;
     }
     monitor(entry.link.socket,
@@ -427,8 +427,7 @@ void IoThread::run_session(SessionEntry& entry, StreamSession::Status status, in
     if (status == StreamSession::Status::busy) {
         busy_.push_back(entry.session->id());
     } else if (status == StreamSession::Status::closed) {
-        // "socket closed": our socket closed its end and everything queued went out.
-        end_session(entry.session->id(), now_ms, entry.session->reason() == "socket closed");
+        end_session(entry.session->id(), now_ms, entry.session->ended_by_socket());
     }
 }
 

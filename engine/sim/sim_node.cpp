@@ -754,7 +754,7 @@ std::shared_ptr<PipeEnd> SimNode::session_ready(StreamSession& session, const wi
     SessionEntry& entry = *it->second;
     SimSocket* socket = find_socket(entry.socket_id);
     if (socket == nullptr) {
-        *refusal = "socket closed";
+        *refusal = StreamSession::kSocketClosed;
         return nullptr;
     }
     entry.announced = true;
@@ -855,7 +855,7 @@ void SimNode::end_session(uint64_t session_id, const std::string& lost_reason) {
     if (entry->timer_event != 0) sim_.scheduler().cancel(entry->timer_event);
     StreamSession& session = *entry->session;
     const std::string why = session.reason().empty() ? lost_reason : session.reason();
-    if (!entry->announced && why != "socket closed" && lost_reason != "crash") {
+    if (!entry->announced && why != StreamSession::kSocketClosed && lost_reason != "crash") {
         log("connection to " + entry->peer_host + " failed before the handshake: " + why);
     }
     trace(TraceKind::disconnected, entry->socket_id, 0, entry->peer_host, why);

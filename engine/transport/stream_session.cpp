@@ -231,7 +231,7 @@ StreamSession::Status StreamSession::pump(int64_t now_ms, std::span<uint8_t> scr
         if (peer_eof_ && !has_stalled_ && codec_->pending_messages() == 0)
             return close_lost("connection closed by peer", {wire::FailureKind::no_detail, EPIPE});
         if (pipe_ && pipe_->peer_closed() && !pipe_->readable() && codec_->output_size_bytes() == 0)
-            return close_with("socket closed");
+            return close_with(std::string(kSocketClosed));
         if (!progress) return Status::idle;
     }
     return Status::busy;

@@ -22,6 +22,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "socket/pipe.hpp"
 #include "transport/byte_stream.hpp"
@@ -50,6 +51,10 @@ public:
 class StreamSession {
 public:
     static constexpr size_t kBatchBytes = 64 * 1024;
+    // The reason of a session its own socket ended: the socket closed its pipe, or was gone
+    // when the handshake finished. libzmq reports such ends to no monitor. (Also the
+    // trace's text for them, so its value is part of every scenario's hash.)
+    static constexpr std::string_view kSocketClosed = "socket closed";
 
     enum class Status {
         idle,    // waiting for the fd, the pipe or a timer
@@ -91,6 +96,7 @@ public:
     // no_detail with the errno of a connection that broke (EPIPE: closed by the peer).
     const wire::HandshakeFailure& failure() const noexcept { return failure_; }
     bool handshake_done() const noexcept { return codec_->ready(); }
+    bool ended_by_socket() const noexcept { return reason_ == kSocketClosed; }
     // 1 when a decoded message with a trace id waits for room in the pipe.
     size_t traced_stalled() const noexcept { return has_stalled_ && stalled_.trace_id != 0; }
     // Messages decoded but not yet in the pipe, handed to `sink` and forgotten (the
