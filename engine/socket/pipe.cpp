@@ -50,6 +50,9 @@ bool PipeEnd::read(Message& out) {
     switch (in_->pop(out)) {
         case MessageQueue::PopResult::empty:
             return false;
+        case MessageQueue::PopResult::empty_wake_writer:
+            peer_->notify_writable();
+            return false;
         case MessageQueue::PopResult::ok_wake_writer:
             peer_->notify_writable();
             return true;

@@ -28,7 +28,8 @@ public:
     virtual ~PipeListener() = default;
     // A message arrived in the empty inbound queue of `end`, or the peer closed.
     virtual void pipe_readable(PipeEnd& end) = 0;
-    // The outbound queue of `end`, which had been full, drained to its low-water mark.
+    // The outbound queue of `end`, which had been full, has room again: the reader
+    // credited a batch of reads (or the HWM grew).
     virtual void pipe_writable(PipeEnd& end) = 0;
 };
 
@@ -51,8 +52,8 @@ public:
     bool read(Message& out);
     bool readable() const noexcept { return in_->readable(); }
 
-    // Writing. false = at the high-water mark; `msg` is untouched and the listener is
-    // told when the queue has drained to its low-water mark.
+    // Writing. false = at the high-water mark (counting reads not credited yet, see
+    // MessageQueue); `msg` is untouched and the listener is told when there is room.
     bool write(Message& msg);
     // Batched writing: as write(), but the peer sees nothing until publish(), which tells
     // the listener at most once for the whole batch. Every batch must end in publish().
@@ -81,18 +82,30 @@ public:
     uint64_t inbound_capacity() const noexcept { return in_->capacity(); }
     // HWM changes, from either side at any time: a writer waiting for room that now has
     // it is told (its listener's pipe_writable), as when the reader drains the queue.
+    // A reader asleep that must credit its reads after a smaller HWM is told as if a
+    // message had arrived (see MessageQueue::set_capacity).
     void set_outbound_capacity(uint64_t messages) {
-        if (out_->set_capacity(messages)) notify_writable();
+        const MessageQueue::CapacityChange change = out_->set_capacity(messages);
+        if (change.wake_reader) peer_->notify_readable();
+        if (change.wake_writer) notify_writable();
     }
     void set_inbound_capacity(uint64_t messages) {
-        if (in_->set_capacity(messages)) peer_->notify_writable();
+        const MessageQueue::CapacityChange change = in_->set_capacity(messages);
+        if (change.wake_reader) notify_readable();
+        if (change.wake_writer) peer_->notify_writable();
     }
     // Removes everything still queued outbound (the peer will never read it) and hands
     // each message to `sink`. Only valid once the peer has closed.
     template <class Sink>
     void drain_outbound_unread(Sink&& sink) {
         Message msg;
-        while (out_->pop(msg) != MessageQueue::PopResult::empty) sink(msg);
+        while (true) {
+            const MessageQueue::PopResult result = out_->pop(msg);
+            if (result == MessageQueue::PopResult::empty ||
+                result == MessageQueue::PopResult::empty_wake_writer)
+                return;
+            sink(msg);
+        }
     }
 
     void set_listener(PipeListener* listener) noexcept {
