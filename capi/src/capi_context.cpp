@@ -43,9 +43,9 @@ void zmq_version(int* major, int* minor, int* patch) {
 
 int zmq_has(const char* capability) {
     if (capability == nullptr) return 0;
-    // Transports and mechanisms the engine has. No CURVE, PLAIN, GSSAPI, PGM, TIPC,
-    // NORM or WebSocket yet, and no draft API.
-    return std::strcmp(capability, "ipc") == 0 ? 1 : 0;
+    // Transports and mechanisms the engine has (PLAIN is not a zmq_has name). No GSSAPI,
+    // PGM, TIPC, NORM or WebSocket yet, and no draft API.
+    return std::strcmp(capability, "ipc") == 0 || std::strcmp(capability, "curve") == 0 ? 1 : 0;
 }
 
 void* zmq_ctx_new(void) {

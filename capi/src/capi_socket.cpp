@@ -23,6 +23,13 @@ CapiSocket* as_socket(void* s) {
 
 namespace {
 
+constexpr size_t kCurveKeyZ85Chars = 40;  // Z85 text of a 32-byte CURVE key
+
+bool is_curve_key_option(int option) {
+    return option == ZMQ_CURVE_PUBLICKEY || option == ZMQ_CURVE_SECRETKEY ||
+           option == ZMQ_CURVE_SERVERKEY;
+}
+
 // A copy of `msg` without its last frame (the engine's Message only grows at the back).
 Message without_last_frame(Message& msg) {
     Message rest;
@@ -204,6 +211,17 @@ int zmq_setsockopt(void* s, int option, const void* value, size_t size) {
     if (socket == nullptr) return -1;
     return guarded(-1, [&] {
         if (value == nullptr && size != 0) return fail(EFAULT);
+        uint8_t decoded_key[kCurveKeyBytes];
+        if (is_curve_key_option(option) &&
+            (size == kCurveKeyZ85Chars || size == kCurveKeyZ85Chars + 1)) {
+            // The key as 40 Z85 characters (with or without the terminating NUL): the engine
+            // takes the 32 bytes they stand for.
+            char text[kCurveKeyZ85Chars + 1] = {};
+            std::memcpy(text, value, kCurveKeyZ85Chars);
+            if (zmq_z85_decode(decoded_key, text) == nullptr) return fail(EINVAL);
+            value = decoded_key;
+            size = kCurveKeyBytes;
+        }
         const int rc = socket->handle->set_option(option, value, size);
         return rc == 0 ? 0 : fail(rc);
     });
@@ -226,6 +244,19 @@ int zmq_getsockopt(void* s, int option, void* value, size_t* size) {
                 if (socket->has_inbound_frames()) events |= ZMQ_POLLIN;
                 return put_value<int>(value, size, events);
             }
+            case ZMQ_CURVE_PUBLICKEY:
+            case ZMQ_CURVE_SECRETKEY:
+            case ZMQ_CURVE_SERVERKEY:
+                if (size != nullptr && value != nullptr && *size == kCurveKeyZ85Chars + 1) {
+                    // A buffer for the Z85 text and its NUL gets the key as text.
+                    uint8_t key[kCurveKeyBytes];
+                    size_t key_size = sizeof key;
+                    const int rc = socket->handle->get_option(option, key, &key_size);
+                    if (rc != 0) return fail(rc);
+                    zmq_z85_encode(static_cast<char*>(value), key, sizeof key);
+                    return 0;
+                }
+                [[fallthrough]];
             default: {
                 if (size == nullptr) return fail(EFAULT);
                 const int rc = socket->handle->get_option(option, value, size);

@@ -1,4 +1,4 @@
-// The utility calls libzmq exports besides sockets: Z85, CURVE keys (not yet), atomic
+// The utility calls libzmq exports besides sockets: Z85, CURVE keys, atomic
 // counters, timers, stopwatches, sleep and threads.
 #include <algorithm>
 #include <atomic>
@@ -7,7 +7,10 @@
 #include <map>
 #include <thread>
 
+#include <sys/random.h>
+
 #include "capi_objects.hpp"
+#include "crypto/x25519.hpp"
 
 using namespace sculpin::capi;
 
@@ -26,6 +29,18 @@ constexpr char kZ85Alphabet[] =
 int z85_value(char c) {
     const char* at = std::strchr(kZ85Alphabet, c);
     return (c == '\0' || at == nullptr) ? -1 : static_cast<int>(at - kZ85Alphabet);
+}
+
+// Fills `out` from the kernel's entropy pool (getrandom(2)). false = errno says why.
+bool fill_random(uint8_t* out, size_t size_bytes) {
+    size_t filled = 0;
+    for (int attempt = 0; filled < size_bytes && attempt < 100; ++attempt) {
+        const ssize_t got = getrandom(out + filled, size_bytes - filled, 0);
+        if (got < 0 && errno != EINTR) return false;
+        if (got > 0) filled += static_cast<size_t>(got);
+    }
+    if (filled < size_bytes) errno = EAGAIN;
+    return filled == size_bytes;
 }
 
 // zmq_timers_*: a set of repeating timers the caller drives with timeout()/execute().
@@ -104,12 +119,25 @@ uint8_t* zmq_z85_decode(uint8_t* dest, const char* string) {
     return dest;
 }
 
-int zmq_curve_keypair(char*, char*) {
-    return fail(ENOTSUP);  // no CURVE in Sculpin yet (zmq_has("curve") == 0)
+int zmq_curve_keypair(char* z85_public_key, char* z85_secret_key) {
+    if (z85_public_key == nullptr || z85_secret_key == nullptr) return fail(EINVAL);
+    sculpin::crypto::X25519Key secret;
+    if (!fill_random(secret.data(), secret.size())) return fail(errno);
+    const sculpin::crypto::X25519Key public_key = sculpin::crypto::x25519_base(secret);
+    zmq_z85_encode(z85_public_key, public_key.data(), public_key.size());
+    zmq_z85_encode(z85_secret_key, secret.data(), secret.size());
+    return 0;
 }
 
-int zmq_curve_public(char*, const char*) {
-    return fail(ENOTSUP);
+int zmq_curve_public(char* z85_public_key, const char* z85_secret_key) {
+    if (z85_public_key == nullptr || z85_secret_key == nullptr) return fail(EINVAL);
+    sculpin::crypto::X25519Key secret;
+    if (std::strlen(z85_secret_key) != 40 ||
+        zmq_z85_decode(secret.data(), z85_secret_key) == nullptr)
+        return fail(EINVAL);
+    const sculpin::crypto::X25519Key public_key = sculpin::crypto::x25519_base(secret);
+    zmq_z85_encode(z85_public_key, public_key.data(), public_key.size());
+    return 0;
 }
 
 void* zmq_atomic_counter_new(void) {

@@ -2,6 +2,8 @@
 // the values live in one plain struct that every layer reads.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -40,6 +42,10 @@ constexpr int mechanism = 43;  // read-only: set through plain_server/plain_user
 constexpr int plain_server = 44;
 constexpr int plain_username = 45;
 constexpr int plain_password = 46;
+constexpr int curve_server = 47;
+constexpr int curve_publickey = 48;  // 32 bytes here; the C API also takes 40 Z85 characters
+constexpr int curve_secretkey = 49;
+constexpr int curve_serverkey = 50;
 constexpr int probe_router = 51;
 constexpr int tos = 57;
 constexpr int ipc_filter_pid = 58;
@@ -70,7 +76,11 @@ constexpr int bindtodevice = 92;
 namespace security_mechanism {
 constexpr int null = 0;
 constexpr int plain = 1;
+constexpr int curve = 2;
 }  // namespace security_mechanism
+
+constexpr size_t kCurveKeyBytes = 32;
+using CurveKey = std::array<uint8_t, kCurveKeyBytes>;
 
 // Defaults are libzmq 4.3's.
 struct SocketOptions {
@@ -116,10 +126,14 @@ struct SocketOptions {
     std::vector<uint32_t> ipc_filter_gids;
 
     // Security (ZMTP mechanisms, ZAP).
-    int mechanism = security_mechanism::null;  // chosen by the last PLAIN_* option set
-    bool as_server = false;                    // PLAIN_SERVER: check credentials via ZAP
-    std::string plain_username;                // sent by a PLAIN client (at most 255 bytes)
+    int mechanism = security_mechanism::null;  // chosen by the last PLAIN_*/CURVE_* option set
+    bool as_server = false;      // PLAIN_SERVER/CURVE_SERVER: check credentials via ZAP
+    std::string plain_username;  // sent by a PLAIN client (at most 255 bytes)
     std::string plain_password;
+    // CURVE (RFC 26): our long-term key pair, and on a client the server's public key.
+    CurveKey curve_public_key{};
+    CurveKey curve_secret_key{};
+    CurveKey curve_server_key{};
     std::string zap_domain;  // non-empty: NULL servers ask the ZAP handler about each peer
 };
 

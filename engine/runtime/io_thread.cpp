@@ -1,6 +1,7 @@
 #include "runtime/io_thread.hpp"
 
 #include <sys/epoll.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
 
 #include "runtime/monitor_events.hpp"
@@ -42,9 +44,22 @@ std::string ip_of(const std::string& address) {
     return host;
 }
 
+// CURVE's randomness in the real runtime: the kernel's pool, getrandom(2). It blocks only
+// before the pool is first initialised at boot; it cannot fail otherwise for <= 256 bytes.
+void fill_from_kernel(std::span<uint8_t> out) {
+    size_t filled = 0;
+    for (int attempt = 0; filled < out.size() && attempt < 1000; ++attempt) {
+        const ssize_t got = getrandom(out.data() + filled, out.size() - filled, 0);
+        if (got > 0) filled += static_cast<size_t>(got);
+    }
+    assert(filled == out.size() && "getrandom(2) failed");
+    if (filled < out.size()) std::abort();  // never run CURVE on predictable keys
+}
+
 wire::ZmtpConfig codec_config(const SocketLink& link) {
     wire::ZmtpConfig config;
     config.security = security_config(link.options);
+    config.security.random = fill_from_kernel;
     config.socket_type = link.type;
     config.routing_id = link.options.routing_id;
     config.max_message_size_bytes = link.options.maxmsgsize_bytes;

@@ -86,6 +86,9 @@ struct SimNode::SessionEntry {
     bool stream_writable = false;
 };
 
+// The sub-stream of a node's Rng that CURVE handshakes draw from ("CURV").
+constexpr uint64_t kCurveRngStream = 0x43555256;
+
 SimNode::SimNode(Simulation& simulation, std::string name, std::string program_name,
                  Program program, Params params, Rng rng)
     : sim_(simulation),
@@ -93,7 +96,8 @@ SimNode::SimNode(Simulation& simulation, std::string name, std::string program_n
       program_name_(std::move(program_name)),
       program_(std::move(program)),
       params_(std::move(params)),
-      rng_(rng) {}
+      rng_(rng),
+      curve_rng_(std::make_shared<Rng>(rng.fork(kCurveRngStream))) {}
 
 SimNode::~SimNode() {
     crashing_ = true;
@@ -663,9 +667,12 @@ wire::ZmtpConfig SimNode::codec_config(const SimSocket& socket) const {
     config.heartbeat_ttl_ms = options.heartbeat_ttl_ms;
     config.heartbeat_timeout_ms = options.heartbeat_timeout_ms;
     config.handshake_ivl_ms = options.handshake_ivl_ms;
-    // PLAIN works in simulation too; ZAP does not (SessionOwner's default: no handler is
+    // PLAIN and CURVE work in simulation too; ZAP does not (SessionOwner's default: no handler is
     // bound, so NULL peers get in and a PLAIN server refuses everyone, saying why).
     config.security = security_config(options);
+    config.security.random = [rng = curve_rng_](std::span<uint8_t> out) {
+        for (uint8_t& byte : out) byte = static_cast<uint8_t>(rng->next());
+    };
     return config;
 }
 

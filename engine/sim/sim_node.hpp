@@ -123,6 +123,10 @@ private:
     Program program_;
     Params params_;
     Rng rng_;
+    // CURVE's transient keys and nonces: a sub-stream of the node's seed, shared by its
+    // connections' codecs, so a CURVE scenario replays byte for byte and the program's own
+    // draws (and every existing trace) stay as they were.
+    std::shared_ptr<Rng> curve_rng_;
     std::unique_ptr<Node> node_;
     Task<> task_;
 

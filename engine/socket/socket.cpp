@@ -268,6 +268,25 @@ int Socket::set_option(int opt, const void* value, size_t size_bytes) {
             options_.mechanism = security_mechanism::plain;
             return 0;
         }
+        case option::curve_server:
+            if (int rc = read_int(value, size_bytes, &v)) return rc;
+            if (v != 0 && v != 1) return EINVAL;
+            options_.as_server = v == 1;
+            options_.mechanism = v == 1 ? security_mechanism::curve : security_mechanism::null;
+            return 0;
+        case option::curve_publickey:
+        case option::curve_secretkey:
+        case option::curve_serverkey: {
+            if (value == nullptr || size_bytes != kCurveKeyBytes) return EINVAL;
+            CurveKey& target = opt == option::curve_publickey   ? options_.curve_public_key
+                               : opt == option::curve_secretkey ? options_.curve_secret_key
+                                                                : options_.curve_server_key;
+            std::memcpy(target.data(), value, kCurveKeyBytes);
+            options_.mechanism = security_mechanism::curve;
+            // Knowing the server's key makes us a client (libzmq).
+            if (opt == option::curve_serverkey) options_.as_server = false;
+            return 0;
+        }
         case option::zap_domain:
             if (value == nullptr && size_bytes != 0) return EINVAL;
             if (size_bytes > 255) return EINVAL;
@@ -368,6 +387,20 @@ int Socket::get_option(int opt, void* value, size_t* size_bytes) const {
         case option::plain_server:
             return write_int(options_.as_server && options_.mechanism == security_mechanism::plain,
                              value, size_bytes);
+        case option::curve_server:
+            return write_int(options_.as_server && options_.mechanism == security_mechanism::curve,
+                             value, size_bytes);
+        case option::curve_publickey:
+        case option::curve_secretkey:
+        case option::curve_serverkey: {
+            if (value == nullptr || size_bytes == nullptr || *size_bytes != kCurveKeyBytes)
+                return EINVAL;
+            const CurveKey& source = opt == option::curve_publickey   ? options_.curve_public_key
+                                     : opt == option::curve_secretkey ? options_.curve_secret_key
+                                                                      : options_.curve_server_key;
+            std::memcpy(value, source.data(), kCurveKeyBytes);
+            return 0;
+        }
         case option::plain_username:
             return write_string(options_.plain_username, value, size_bytes);
         case option::plain_password:

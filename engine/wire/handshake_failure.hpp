@@ -21,13 +21,17 @@ struct HandshakeFailure {
 namespace protocol_error {
 constexpr int zmtp_unspecified = 0x10000000;
 constexpr int zmtp_unexpected_command = 0x10000001;
+constexpr int zmtp_invalid_sequence = 0x10000002;
+constexpr int zmtp_key_exchange = 0x10000003;
 constexpr int zmtp_malformed_command_unspecified = 0x10000011;
+constexpr int zmtp_malformed_command_message = 0x10000012;
 constexpr int zmtp_malformed_command_hello = 0x10000013;
 constexpr int zmtp_malformed_command_initiate = 0x10000014;
 constexpr int zmtp_malformed_command_error = 0x10000015;
 constexpr int zmtp_malformed_command_ready = 0x10000016;
 constexpr int zmtp_malformed_command_welcome = 0x10000017;
 constexpr int zmtp_invalid_metadata = 0x10000018;
+constexpr int zmtp_cryptographic = 0x11000001;
 constexpr int zmtp_mechanism_mismatch = 0x11000002;
 constexpr int zap_unspecified = 0x20000000;
 constexpr int zap_malformed_reply = 0x20000001;

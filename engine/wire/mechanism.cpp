@@ -3,6 +3,7 @@
 #include <cassert>
 #include <utility>
 
+#include "wire/curve_mechanism.hpp"
 #include "wire/null_mechanism.hpp"
 #include "wire/plain_mechanism.hpp"
 #include "wire/printable.hpp"
@@ -15,6 +16,8 @@ std::string_view mechanism_name(MechanismKind kind) {
             return "NULL";
         case MechanismKind::plain:
             return "PLAIN";
+        case MechanismKind::curve:
+            return "CURVE";
     }
     return "NULL";
 }
@@ -36,8 +39,23 @@ std::unique_ptr<Mechanism> Mechanism::create(SocketType our_type,
         case MechanismKind::plain:
             return std::make_unique<PlainMechanism>(our_type, std::move(our_properties),
                                                     std::move(routing_id), std::move(security));
+        case MechanismKind::curve:
+            return std::make_unique<CurveMechanism>(our_type, std::move(our_properties),
+                                                    std::move(routing_id), std::move(security));
     }
     return nullptr;
+}
+
+void Mechanism::encrypt_frame(uint8_t, std::span<const uint8_t>, std::vector<uint8_t>&) {
+    assert(false && "encrypt_frame() on a mechanism that does not encrypt");
+}
+
+bool Mechanism::decrypt_frame(std::span<const uint8_t>, uint8_t&, std::vector<uint8_t>&,
+                              HandshakeFailure& failure, std::string& error) {
+    assert(false && "decrypt_frame() on a mechanism that does not encrypt");
+    failure = {FailureKind::protocol, protocol_error::zmtp_unspecified};
+    error = "this mechanism does not decrypt";
+    return false;
 }
 
 void Mechanism::fail(FailureKind kind, int code, std::string reason) {

@@ -9,11 +9,16 @@
 //                           verdict (RFC 27); the connection's owner asks the handler and
 //                           answers with on_zap_reply() or on_zap_unavailable()
 //
+// A mechanism that encrypts (CURVE) also carries every frame after the handshake:
+// encrypt_frame() wraps one (with its MORE/COMMAND flags) into a MESSAGE command and
+// decrypt_frame() unwraps one.
+//
 // status() says whether the handshake is going on, done or failed; a failure carries
 // its monitor classification (failure()) and a human reason (error()).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -23,22 +28,36 @@
 #include <vector>
 
 #include "core/socket_type.hpp"
+#include "crypto/x25519.hpp"
 #include "wire/command.hpp"
 #include "wire/handshake_failure.hpp"
 #include "wire/zap.hpp"
 
 namespace sculpin::wire {
 
-enum class MechanismKind { null, plain };
+enum class MechanismKind { null, plain, curve };
+
+// Fills a buffer with unpredictable bytes: getrandom(2) in the real runtime, the seeded Rng
+// in the simulator, a fixed sequence in tests. The codec never reaches for entropy itself.
+using RandomSource = std::function<void(std::span<uint8_t>)>;
 
 // What the application chose (ZMQ_PLAIN_SERVER, ZMQ_PLAIN_USERNAME, ZMQ_ZAP_DOMAIN...).
 struct SecurityConfig {
     MechanismKind mechanism = MechanismKind::null;
-    bool as_server = false;  // PLAIN: we check credentials (through ZAP) instead of sending them
+    bool as_server =
+        false;  // PLAIN, CURVE: we check credentials (through ZAP) instead of sending them
     std::string plain_username;
     std::string plain_password;
-    std::string zap_domain;  // NULL: non-empty = ask the ZAP handler about every peer
+    crypto::X25519Key curve_public_key{};  // CURVE: our long-term key pair
+    crypto::X25519Key curve_secret_key{};
+    crypto::X25519Key curve_server_key{};  // CURVE client: the server's long-term public key
+    RandomSource random;                   // CURVE: transient keys and nonces
+    std::string zap_domain;                // NULL: non-empty = ask the ZAP handler about every peer
 };
+
+// The flags inside an encrypted MESSAGE (CURVE): the frame's MORE and COMMAND bits.
+constexpr uint8_t kEncryptedFlagMore = 0x01;
+constexpr uint8_t kEncryptedFlagCommand = 0x02;
 
 // Greeting name of a mechanism ("NULL", "PLAIN").
 std::string_view mechanism_name(MechanismKind kind);
@@ -80,6 +99,18 @@ public:
         return peer_properties_;
     }
     SocketType peer_type() const noexcept { return peer_type_; }
+
+    // Encryption after the handshake (CURVE). The flags are a frame's MORE (1) and
+    // COMMAND (2) bits as they travel inside the MESSAGE box.
+    virtual bool encrypts() const noexcept { return false; }
+    // Appends the whole wire frame (header and MESSAGE command) carrying `body`.
+    virtual void encrypt_frame(uint8_t flags, std::span<const uint8_t> body,
+                               std::vector<uint8_t>& out);
+    // A received frame: false = not a valid MESSAGE from the peer, `error` says why and
+    // `failure` how the monitor reports it.
+    virtual bool decrypt_frame(std::span<const uint8_t> frame, uint8_t& flags,
+                               std::vector<uint8_t>& body, HandshakeFailure& failure,
+                               std::string& error);
 
     // Fails the handshake (e.g. a peer's ERROR command, seen by the connection).
     void fail(FailureKind kind, int code, std::string reason);

@@ -33,9 +33,15 @@ bool sends_identity(SocketType type) {
     return type == SocketType::req || type == SocketType::dealer || type == SocketType::router;
 }
 
-// The greeting's as-server flag: only a PLAIN server says so (NULL has no roles).
+// The greeting's as-server flag: only a PLAIN or CURVE server says so (NULL has no roles).
 bool greets_as_server(const SecurityConfig& security) {
-    return security.mechanism == MechanismKind::plain && security.as_server;
+    return security.mechanism != MechanismKind::null && security.as_server;
+}
+
+// Bytes of the frame header at the start of `frame` (a command built by append_command).
+size_t frame_header_bytes(std::span<const uint8_t> frame) {
+    assert(!frame.empty());
+    return (frame[0] & kFlagLong) != 0 ? kMaxFrameHeaderBytes : 2;
 }
 
 }  // namespace
@@ -164,11 +170,28 @@ std::vector<uint8_t> ZmtpConnection::our_properties() const {
 
 bool ZmtpConnection::on_frame(int64_t now_ms) {
     Frame& frame = decoder_.frame();
+    if (encrypted_) return on_encrypted_frame(frame, now_ms);
     if (decoder_.is_command()) return on_command(frame, now_ms);
     assert(state_ == State::ready);  // the decoder refuses data frames before READY
     const bool more = decoder_.more();
     partial_.push_back(std::move(frame));
     if (!more) inbox_.push(partial_);
+    return true;
+}
+
+bool ZmtpConnection::on_encrypted_frame(const Frame& frame, int64_t now_ms) {
+    uint8_t flags = 0;
+    std::vector<uint8_t> body;
+    HandshakeFailure failure;
+    std::string error;
+    if (!mechanism_->decrypt_frame({frame.data(), frame.size()}, flags, body, failure, error)) {
+        return fail(std::move(error), failure);
+    }
+    Frame plain = Frame::with_size(body.size());
+    if (!body.empty()) std::memcpy(plain.mutable_data(), body.data(), body.size());
+    if ((flags & kEncryptedFlagCommand) != 0) return on_command(plain, now_ms);
+    partial_.push_back(std::move(plain));
+    if ((flags & kEncryptedFlagMore) == 0) inbox_.push(partial_);
     return true;
 }
 
@@ -198,7 +221,7 @@ bool ZmtpConnection::on_command(Frame& body, int64_t now_ms) {
         if (!ping) return fail(error);
         scratch_.clear();
         append_command(scratch_, command_name::pong, ping->context);
-        flush_scratch();
+        flush_command_scratch();
         if (ping->ttl_deciseconds > 0) {
             peer_ttl_ms_ = int64_t{ping->ttl_deciseconds} * 100;
             ttl_deadline_ms_ = now_ms + peer_ttl_ms_;
@@ -266,6 +289,7 @@ void ZmtpConnection::complete_handshake(int64_t now_ms) {
     }
 
     state_ = State::ready;
+    encrypted_ = mechanism_->encrypts();
     handshake_deadline_ms_ = kNoDeadline;
     decoder_.set_data_frames_allowed(true);
     const int64_t max_message = config_.max_message_size_bytes;
@@ -327,6 +351,7 @@ void ZmtpConnection::send_message(const Message& msg) {
     assert(state_ == State::ready && "send_message() before the handshake completed");
     assert(!msg.empty() && "a ZMTP message has at least one frame");
     if (state_ != State::ready || msg.empty()) return;
+    if (encrypted_) return send_encrypted(msg);
 
     if (is_subscriber(config_.socket_type) && peer_speaks_3_1() && msg.size() == 1 &&
         !msg[0].empty() && (msg[0].data()[0] == 0 || msg[0].data()[0] == 1)) {
@@ -340,6 +365,35 @@ void ZmtpConnection::send_message(const Message& msg) {
         output_.append_bytes({header, write_frame_header(header, flags, frame.size())});
         output_.append_frame(frame);
     }
+}
+
+void ZmtpConnection::send_encrypted(const Message& msg) {
+    if (is_subscriber(config_.socket_type) && peer_speaks_3_1() && msg.size() == 1 &&
+        !msg[0].empty() && (msg[0].data()[0] == 0 || msg[0].data()[0] == 1)) {
+        const Frame& frame = msg[0];
+        const auto name = frame.data()[0] == 1 ? command_name::subscribe : command_name::cancel;
+        scratch_.clear();
+        append_command(scratch_, name, {frame.data() + 1, frame.size() - 1});
+        flush_command_scratch();
+        return;
+    }
+    std::vector<uint8_t> wire;
+    for (size_t i = 0; i < msg.size(); ++i) {
+        const uint8_t flags = i + 1 < msg.size() ? kEncryptedFlagMore : 0;
+        mechanism_->encrypt_frame(flags, {msg[i].data(), msg[i].size()}, wire);
+    }
+    output_.append_bytes(wire);
+}
+
+void ZmtpConnection::flush_command_scratch() {
+    if (!encrypted_) return flush_scratch();
+    // The command travels inside a MESSAGE box, flagged as a command, without its header.
+    const std::span<const uint8_t> command(scratch_);
+    std::vector<uint8_t> wire;
+    mechanism_->encrypt_frame(kEncryptedFlagCommand, command.subspan(frame_header_bytes(command)),
+                              wire);
+    scratch_.clear();
+    output_.append_bytes(wire);
 }
 
 void ZmtpConnection::send_subscription(const Frame& frame) {
@@ -356,7 +410,7 @@ void ZmtpConnection::queue_ping() {
         std::clamp<int64_t>(config_.heartbeat_ttl_ms / 100, 0, UINT16_MAX);
     scratch_.clear();
     append_ping(scratch_, static_cast<uint16_t>(ttl_deciseconds), {});
-    flush_scratch();
+    flush_command_scratch();
 }
 
 size_t ZmtpConnection::output_slices(OutputSlice* slices, size_t max_slices) const {

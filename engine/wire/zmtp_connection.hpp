@@ -1,4 +1,4 @@
-// ZMTP 3.1 (RFC 37) with the NULL or PLAIN mechanism, downgrading to 3.0 (RFC 23) for older
+// ZMTP 3.1 (RFC 37) with the NULL, PLAIN or CURVE mechanism, downgrading to 3.0 (RFC 23) for older
 // peers: one connection's protocol as a state machine. Bytes and time in, messages and bytes
 // out. It never touches a socket or reads a clock, so it runs unchanged over kernel TCP
 // (real runtime), over the simulated network, and under a fuzzer.
@@ -55,7 +55,7 @@ struct ZmtpConfig {
     // signature is in, as libzmq does (raw STREAM peers see the two parts separately).
     // The simulator keeps the one-piece greeting so its pinned traces stay as they were.
     bool staged_greeting = false;
-    SecurityConfig security;  // mechanism (NULL, PLAIN), credentials, ZAP domain
+    SecurityConfig security;  // mechanism (NULL, PLAIN, CURVE), credentials, ZAP domain
 };
 
 // What the handshake told us about the peer.
@@ -139,6 +139,12 @@ private:
     bool feed_greeting(std::span<const uint8_t> bytes, size_t& consumed);
     bool on_frame(int64_t now_ms);
     bool on_command(Frame& body, int64_t now_ms);
+    // CURVE: every frame after the handshake is a MESSAGE box holding a data frame or a
+    // command. Taken only when the mechanism encrypts, so NULL's path stays as it is.
+    bool on_encrypted_frame(const Frame& frame, int64_t now_ms);
+    void send_encrypted(const Message& msg);
+    // Queues the command in scratch_ (PING, PONG), boxed when the mechanism encrypts.
+    void flush_command_scratch();
     void queue_ping();
     void flush_scratch();
     void send_subscription(const Frame& frame);
@@ -152,6 +158,7 @@ private:
     std::string error_;
     HandshakeFailure failure_;
     std::unique_ptr<Mechanism> mechanism_;  // made when the greetings agree
+    bool encrypted_ = false;                // ready, and the mechanism boxes every frame
 
     uint8_t peer_greeting_[kGreetingBytes] = {};
     size_t peer_greeting_got_bytes_ = 0;
