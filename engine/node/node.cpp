@@ -51,9 +51,8 @@ Task<int> Node::send(Sock sock, Message msg) {
         const int rc = runtime_.try_send(sock.id(), msg);
         if (rc != EAGAIN) co_return rc;
         if (deadline >= 0 && runtime_.now_ms() >= deadline) co_return EAGAIN;
-        WaitSpec spec;
+        WaitSpec& spec = fresh_wait_spec(deadline);
         spec.items.push_back({sock.id(), node_poll::out});
-        spec.deadline_ms = deadline;
         Wait wait{&runtime_, &spec};
         co_await wait;
     }
@@ -66,9 +65,8 @@ Task<Received> Node::recv(Sock sock, int timeout_ms) {
         result.error = runtime_.try_recv(sock.id(), result.msg);
         if (result.error != EAGAIN) co_return result;
         if (deadline >= 0 && runtime_.now_ms() >= deadline) co_return result;
-        WaitSpec spec;
+        WaitSpec& spec = fresh_wait_spec(deadline);
         spec.items.push_back({sock.id(), node_poll::in});
-        spec.deadline_ms = deadline;
         Wait wait{&runtime_, &spec};
         co_await wait;
     }
@@ -88,8 +86,7 @@ Task<int> Node::poll(std::vector<PollEntry>& entries, int timeout_ms) {
         }
         if (ready > 0 || timeout_ms == 0) co_return ready;
         if (deadline >= 0 && runtime_.now_ms() >= deadline) co_return 0;
-        WaitSpec spec;
-        spec.deadline_ms = deadline;
+        WaitSpec& spec = fresh_wait_spec(deadline);
         for (const auto& entry : entries) spec.items.push_back({entry.sock.id(), entry.events});
         Wait wait{&runtime_, &spec};
         co_await wait;
@@ -104,8 +101,7 @@ Task<bool> Node::poll_in(Sock sock, int timeout_ms) {
 Task<> Node::sleep(int64_t duration_ms) {
     const int64_t deadline = runtime_.now_ms() + duration_ms;
     while (runtime_.now_ms() < deadline) {
-        WaitSpec spec;
-        spec.deadline_ms = deadline;
+        WaitSpec& spec = fresh_wait_spec(deadline);
         Wait wait{&runtime_, &spec};
         co_await wait;
     }

@@ -153,8 +153,18 @@ private:
         void await_resume() noexcept {}
     };
 
+    // The spec of the wait in progress, reused from wait to wait: a program waits about
+    // once per message, and a fresh WaitSpec allocated its item vector every time. A node
+    // program is one chain of coroutines, so it waits for one thing at a time.
+    WaitSpec& fresh_wait_spec(int64_t deadline_ms) {
+        wait_spec_.items.clear();
+        wait_spec_.deadline_ms = deadline_ms;
+        return wait_spec_;
+    }
+
     NodeRuntime& runtime_;
     Params params_;
+    WaitSpec wait_spec_;
 };
 
 }  // namespace sculpin

@@ -12,19 +12,21 @@ constexpr EventId make_id(uint32_t slot, uint32_t generation) {
 }
 }  // namespace
 
-EventId Scheduler::at(TimeNs time_ns, Action action) {
-    assert(time_ns >= now_ns_ && "cannot schedule in the past");
-    uint32_t slot;
+uint32_t Scheduler::acquire_slot() {
     if (!free_slots_.empty()) {
-        slot = free_slots_.back();
+        const uint32_t slot = free_slots_.back();
         free_slots_.pop_back();
-    } else {
-        assert(slots_.size() < std::numeric_limits<uint32_t>::max() - 1 && "event pool full");
-        slot = static_cast<uint32_t>(slots_.size());
-        slots_.emplace_back();
+        return slot;
     }
-    Slot& s = slots_[slot];
-    s.action = std::move(action);
+    assert(slot_count_ < std::numeric_limits<uint32_t>::max() - 1 && "event pool full");
+    if (slot_count_ % kSlotsPerChunk == 0)
+        slot_chunks_.push_back(std::make_unique<Slot[]>(kSlotsPerChunk));
+    return slot_count_++;
+}
+
+EventId Scheduler::enqueue(TimeNs time_ns, uint32_t slot) {
+    assert(time_ns >= now_ns_ && "cannot schedule in the past");
+    Slot& s = slot_at(slot);
     s.cancelled = false;
     const Entry entry{time_ns, next_seq_++, slot};
     if (time_ns == now_ns_) {
@@ -55,8 +57,8 @@ void Scheduler::push_now(const Entry& entry) {
 
 void Scheduler::cancel(EventId id) {
     const EventId slot_plus_one = id >> 32;
-    if (slot_plus_one == 0 || slot_plus_one > slots_.size()) return;
-    Slot& s = slots_[slot_plus_one - 1];
+    if (slot_plus_one == 0 || slot_plus_one > slot_count_) return;
+    Slot& s = slot_at(static_cast<uint32_t>(slot_plus_one - 1));
     // A free slot has no action; a reused one has a newer generation.
     if (s.generation != static_cast<uint32_t>(id) || s.cancelled || !s.action) return;
     s.cancelled = true;
@@ -65,7 +67,7 @@ void Scheduler::cancel(EventId id) {
 }
 
 void Scheduler::release(uint32_t slot) {
-    Slot& s = slots_[slot];
+    Slot& s = slot_at(slot);
     s.action.reset();
     s.cancelled = false;
     ++s.generation;
@@ -73,7 +75,7 @@ void Scheduler::release(uint32_t slot) {
 }
 
 void Scheduler::drop_cancelled_top() {
-    while (!heap_.empty() && slots_[heap_.front().slot].cancelled) {
+    while (!heap_.empty() && slot_at(heap_.front().slot).cancelled) {
         const uint32_t slot = heap_.front().slot;
         std::pop_heap(heap_.begin(), heap_.end(), later);
         heap_.pop_back();
@@ -87,7 +89,7 @@ const Scheduler::Entry* Scheduler::next_entry() {
     const Entry* ring = nullptr;
     while (now_head_ != now_tail_) {
         const Entry& front = now_ring_[now_head_ & (now_ring_.size() - 1)];
-        if (!slots_[front.slot].cancelled) {
+        if (!slot_at(front.slot).cancelled) {
             ring = &front;
             break;
         }
@@ -122,13 +124,15 @@ bool Scheduler::step() {
 void Scheduler::run_entry(const Entry* next) {
     const Entry entry = *next;
     pop_entry(next);
-    // Out of the pool before it runs: the action may schedule events, which may grow
-    // (and move) the pool.
-    Action action = std::move(slots_[entry.slot].action);
-    release(entry.slot);
+    // Run where it lies (slots never move). Its id goes stale first, so that the action
+    // cancelling its own event is a no-op; the slot is free again once it returns.
+    Slot& s = slot_at(entry.slot);
+    ++s.generation;
     now_ns_ = entry.time_ns;
     ++events_run_;
-    action();
+    s.action();
+    s.action.reset();
+    free_slots_.push_back(entry.slot);
 }
 
 TimeNs Scheduler::next_time() {

@@ -18,6 +18,7 @@
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <new>
 #include <type_traits>
 #include <utility>
@@ -42,6 +43,12 @@ public:
     InlineAction() noexcept = default;
     template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, InlineAction>>>
     InlineAction(F&& fn) {  // NOLINT: implicit, like std::function
+        emplace(std::forward<F>(fn));
+    }
+    // Replaces the action with `fn`, built in place (no InlineAction in between to move).
+    template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, InlineAction>>>
+    void emplace(F&& fn) {
+        reset();
         using Fn = std::decay_t<F>;
         if constexpr (fits_inline<Fn>()) {
             ::new (static_cast<void*>(storage_)) Fn(std::forward<F>(fn));
@@ -118,9 +125,24 @@ public:
 
     TimeNs now() const noexcept { return now_ns_; }
 
-    EventId at(TimeNs time_ns, Action action);
+    EventId at(TimeNs time_ns, Action action) {
+        const uint32_t slot = acquire_slot();
+        slot_at(slot).action = std::move(action);
+        return enqueue(time_ns, slot);
+    }
     EventId after(TimeNs delay_ns, Action action) {
         return at(now_ns_ + delay_ns, std::move(action));
+    }
+    // A callable is built straight into its event's slot: no Action to move in between.
+    template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, Action>>>
+    EventId at(TimeNs time_ns, F&& fn) {
+        const uint32_t slot = acquire_slot();
+        slot_at(slot).action.emplace(std::forward<F>(fn));
+        return enqueue(time_ns, slot);
+    }
+    template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, Action>>>
+    EventId after(TimeNs delay_ns, F&& fn) {
+        return at(now_ns_ + delay_ns, std::forward<F>(fn));
     }
     // Cancelling an event that already ran (or was cancelled) is a no-op. The action is
     // destroyed at once, so whatever it captured is released at once.
@@ -143,8 +165,12 @@ private:
     struct Entry {
         TimeNs time_ns;
         uint64_t seq;
-        uint32_t slot;  // index into slots_
+        uint32_t slot;  // index of its Slot (see slot_at)
     };
+    // A slot's action runs where it lies (not moved out first), so slots must not move
+    // while it runs, though the action may schedule events and need more slots: they live
+    // in fixed-size chunks that are never moved or freed before the scheduler.
+    static constexpr uint32_t kSlotsPerChunk = 256;
     struct Slot {
         Action action;
         // Bumped whenever the slot is freed, so that a stale EventId cannot cancel the
@@ -155,6 +181,14 @@ private:
     static bool later(const Entry& a, const Entry& b) {
         return a.time_ns != b.time_ns ? a.time_ns > b.time_ns : a.seq > b.seq;
     }
+    Slot& slot_at(uint32_t slot) noexcept {
+        assert(slot < slot_count_);
+        return slot_chunks_[slot / kSlotsPerChunk][slot % kSlotsPerChunk];
+    }
+    // A free slot (its action empty, not cancelled), reused or new.
+    uint32_t acquire_slot();
+    // Puts the event in `slot` into the queue at `time_ns`; returns its id.
+    EventId enqueue(TimeNs time_ns, uint32_t slot);
     void release(uint32_t slot);
     void drop_cancelled_top();
     // The next entry to run (ring front or heap top), or nullptr; cancelled ones dropped.
@@ -176,7 +210,8 @@ private:
     size_t now_head_ = 0;
     size_t now_tail_ = 0;
     // Pooled slots: reused, so steady-state scheduling does not grow or allocate.
-    std::vector<Slot> slots_;
+    std::vector<std::unique_ptr<Slot[]>> slot_chunks_;
+    uint32_t slot_count_ = 0;
     std::vector<uint32_t> free_slots_;
 };
 

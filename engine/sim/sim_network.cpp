@@ -313,6 +313,8 @@ void SimNetwork::set_link(const std::string& a, const std::string& b, LinkConfig
 }
 
 LinkConfig SimNetwork::link(const std::string& from, const std::string& to) const {
+    // Asked once per segment: without per-pair links, skip building the (from, to) key.
+    if (links_.empty()) return default_link_;
     auto it = links_.find({from, to});
     return it == links_.end() ? default_link_ : it->second;
 }
@@ -365,6 +367,8 @@ void SimNetwork::release(const std::string& from, const std::string& to) {
 }
 
 bool SimNetwork::held(const std::string& from, const std::string& to) const {
+    // Asked once per delivery: with no fault in force, skip building the (from, to) key.
+    if (held_.empty() && partitioned_.empty()) return false;
     return held_.count({from, to}) != 0 || partitioned_.count({from, to}) != 0;
 }
 

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cstring>
 
+#include "sim/message_preview.hpp"
 #include "sim/simulation.hpp"
 #include "transport/endpoint.hpp"
 #include "transport/security_config.hpp"
@@ -17,12 +18,6 @@ uint64_t capacity(int hwm) {
 uint64_t inproc_capacity(int sndhwm, int rcvhwm) {
     if (sndhwm <= 0 || rcvhwm <= 0) return 0;
     return static_cast<uint64_t>(sndhwm) + static_cast<uint64_t>(rcvhwm);
-}
-// Messages shown in the trace: the display form, cut to a readable length.
-std::string preview(const Message& msg) {
-    std::string text = msg.to_display_string();
-    if (text.size() > 120) text = text.substr(0, 117) + "...";
-    return text;
 }
 std::vector<uint8_t> scratch_buffer(64 * 1024);
 // Topics are bytes: show them quoted, with anything unprintable as \xNN.
@@ -511,7 +506,12 @@ int SimNode::try_send(int socket_id, Message& msg) {
     if (fresh) msg.trace_id = sim_.next_message_id();
     const uint64_t id = msg.trace_id;
     sim_.report_sent(id, msg);
-    const std::string shown = preview(msg);
+    // The preview is taken before the send moves msg away: a copy into the reused buffer,
+    // which stays as it is until the send is traced (nothing re-enters try_send meanwhile).
+    assert(!deferring_ && "a socket call does not send on the node's sockets");
+    if (const std::string_view view = preview_of(msg, preview_); view.data() != preview_.data())
+        preview_.assign(view);
+    const std::string_view shown = preview_;
     const int64_t size = static_cast<int64_t>(msg.size_bytes());
     deferring_ = true;
     const int rc = socket->socket->send(msg);
@@ -533,7 +533,7 @@ int SimNode::try_recv(int socket_id, Message& out) {
         // A message without an id is control traffic the socket made for its application
         // (an XPUB's subscriptions and cancels): nobody sent it, so it is not delivered.
         if (out.trace_id != 0) {
-            trace(TraceKind::deliver, socket_id, out.trace_id, "", preview(out),
+            trace(TraceKind::deliver, socket_id, out.trace_id, "", preview_of(out, preview_),
                   static_cast<int64_t>(out.size_bytes()));
         }
         if (slow_delay_ms_ > 0) busy_until_ns_ = sim_.scheduler().now() + slow_delay_ms_ * kNsPerMs;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "node/node.hpp"
+#include "sim/flat_id_map.hpp"
 #include "sim/scheduler.hpp"
 #include "sim/sim_network.hpp"
 #include "sim/trace.hpp"
@@ -157,16 +158,19 @@ private:
     // sockets_ by id (ids count up from 1 in each incarnation; null once closed): the
     // lookup every socket call and pipe event makes, without a tree walk.
     std::vector<SimSocket*> socket_by_id_;
-    std::map<uint64_t, int> socket_of_pipe_;        // socket-side pipe id -> socket id
-    std::map<uint64_t, uint64_t> session_of_pipe_;  // session-side pipe id -> session id
+    // Looked up on every pipe and stream event: flat, so a lookup stays in one block.
+    FlatIdMap<uint64_t, int> socket_of_pipe_;        // socket-side pipe id -> socket id
+    FlatIdMap<uint64_t, uint64_t> session_of_pipe_;  // session-side pipe id -> session id
     std::map<uint64_t, std::unique_ptr<Listener>> listeners_;
     std::map<uint64_t, std::unique_ptr<Connecter>> connecters_;
-    std::map<uint64_t, std::unique_ptr<SessionEntry>> sessions_;
+    FlatIdMap<uint64_t, std::unique_ptr<SessionEntry>> sessions_;
     std::map<std::string, int> inproc_bound_;        // name -> socket id
     std::vector<std::weak_ptr<PipeEnd>> all_pipes_;  // one end of every pipe made here
     // Events produced inside a socket call are traced after the call's own event.
     bool deferring_ = false;
     std::vector<TraceEvent> deferred_;
+    // The preview of the message being sent or delivered, reused from message to message.
+    std::string preview_;
 };
 
 }  // namespace sculpin::sim

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <bit>
+#include <cassert>
 #include <charconv>
 #include <cstring>
 #include <utility>
@@ -197,12 +198,29 @@ inline uint64_t mix(uint64_t hash, uint64_t word) {
 }
 
 // Up to 8 bytes as a little-endian word, whatever the machine's byte order. On a
-// little-endian machine that is a plain copy (one load for a whole word), which gives the
-// same value as assembling it byte by byte.
+// little-endian machine that is a few plain loads, which give the same value as
+// assembling the word byte by byte. (A memcpy of a variable count is a call into libc;
+// the loads below are inline and read only the `count` bytes given.)
 inline uint64_t little_endian_word(const unsigned char* bytes, size_t count) {
+    assert(count <= 8);
     uint64_t word = 0;
     if constexpr (std::endian::native == std::endian::little) {
-        std::memcpy(&word, bytes, count);
+        if (count == 8) {
+            std::memcpy(&word, bytes, 8);
+        } else if (count >= 4) {
+            // Two 4-byte loads that overlap when count < 8: the overlapping bytes are the
+            // same bytes, so or-ing them in twice changes nothing.
+            uint32_t low = 0;
+            uint32_t high = 0;
+            std::memcpy(&low, bytes, 4);
+            std::memcpy(&high, bytes + count - 4, 4);
+            word = static_cast<uint64_t>(low) | static_cast<uint64_t>(high) << (8 * (count - 4));
+        } else if (count > 0) {
+            // 1 to 3 bytes: the first, the middle and the last (some of them the same).
+            word = static_cast<uint64_t>(bytes[0]) |
+                   static_cast<uint64_t>(bytes[count / 2]) << (8 * (count / 2)) |
+                   static_cast<uint64_t>(bytes[count - 1]) << (8 * (count - 1));
+        }
     } else {
         for (size_t i = 0; i < count; ++i) word |= static_cast<uint64_t>(bytes[i]) << (8 * i);
     }

@@ -181,6 +181,52 @@ TEST(SchedulerTest, RunUntilMovesTheClockEvenWithoutEvents) {
     EXPECT_TRUE(ran);
 }
 
+TEST(SchedulerTest, ARunningEventKeepsItsCapturesWhileItSchedulesManyMore) {
+    // An action runs in its slot; while it runs it adds far more events than one chunk of
+    // slots holds, so new chunks are made. Its captures must stay intact throughout, and
+    // be released once it returns.
+    Scheduler scheduler;
+    auto token = std::make_shared<std::string>("captured");
+    std::vector<std::string> seen;
+    int later_runs = 0;
+    scheduler.at(1, [&, token] {
+        for (int i = 0; i < 1000; ++i) scheduler.after(i % 3, [&later_runs] { ++later_runs; });
+        seen.push_back(*token);  // still readable after the pool grew under us
+    });
+    EXPECT_EQ(token.use_count(), 2);
+    EXPECT_TRUE(scheduler.step());
+    EXPECT_EQ(seen, std::vector<std::string>{"captured"});
+    EXPECT_EQ(token.use_count(), 1);  // released as soon as it ran
+    EXPECT_EQ(scheduler.run_until_quiet(), 1000u);
+    EXPECT_EQ(later_runs, 1000);
+    EXPECT_EQ(scheduler.pending(), 0u);
+}
+
+TEST(SchedulerTest, TheSlotOfARunningEventIsNotReusedUntilItReturns) {
+    // The event scheduled from inside a running one gets a different slot, so cancelling
+    // the running event's (stale) id cannot touch it.
+    Scheduler scheduler;
+    EventId self = 0;
+    bool inner_ran = false;
+    self = scheduler.at(1, [&] {
+        scheduler.after(1, [&] { inner_ran = true; });
+        scheduler.cancel(self);
+    });
+    scheduler.run_until_quiet();
+    EXPECT_TRUE(inner_ran);
+}
+
+TEST(InlineActionTest, EmplaceReplacesTheCallableAndReleasesTheOld) {
+    auto old_token = std::make_shared<int>(1);
+    int calls = 0;
+    InlineAction action([old_token] { (void)old_token; });
+    EXPECT_EQ(old_token.use_count(), 2);
+    action.emplace([&calls] { ++calls; });
+    EXPECT_EQ(old_token.use_count(), 1);
+    action();
+    EXPECT_EQ(calls, 1);
+}
+
 TEST(InlineActionTest, MovesKeepTheCallable) {
     int calls = 0;
     InlineAction a([&calls] { ++calls; });
