@@ -72,7 +72,7 @@ bool Distributor::all_have_room() {
     return true;
 }
 
-void Distributor::deliver(Entry& entry, Message& msg, const DropFn& drop) {
+void Distributor::deliver(Entry& entry, Message& msg, bool take_original, const DropFn& drop) {
     PipeEnd& pipe = *entry.pipe;
     if (pipe.peer_closed()) {
         // Written, the copy would only be drained and dropped with the pipe.
@@ -83,7 +83,17 @@ void Distributor::deliver(Entry& entry, Message& msg, const DropFn& drop) {
         }
         return;
     }
-    if (entry.active && pipe.write(msg)) return;
+    // A pipe at its high-water mark is told about the copy it would have had, but no copy
+    // is made: under a fast publisher most copies end here, and a drop only reads the
+    // message (what a failed write leaves is an untouched copy, equal to `msg`).
+    if (entry.active) {
+        if (take_original) {
+            if (pipe.write(msg)) return;
+        } else {
+            Message copy = msg;
+            if (pipe.write(copy)) return;
+        }
+    }
     entry.active = false;
     drop(msg, DropReason::hwm);
 }
@@ -92,11 +102,7 @@ size_t Distributor::send_to_matched(Message& msg, const DropFn& drop) {
     const size_t count = matched_.size();
     if (count == 0) return 0;
     // Every pipe but the last gets a copy; the last one takes the original.
-    for (size_t i = 0; i + 1 < count; ++i) {
-        Message copy = msg;
-        deliver(*matched_[i], copy, drop);
-    }
-    deliver(*matched_[count - 1], msg, drop);
+    for (size_t i = 0; i < count; ++i) deliver(*matched_[i], msg, i + 1 == count, drop);
     msg.clear();
     return count;
 }
@@ -105,14 +111,7 @@ size_t Distributor::send_to_all(Message& msg, const DropFn& drop) {
     const size_t count = pipes_.size();
     if (count == 0) return 0;
     size_t i = 0;
-    for (auto& [id, entry] : pipes_) {
-        if (++i < count) {
-            Message copy = msg;
-            deliver(entry, copy, drop);
-        } else {
-            deliver(entry, msg, drop);
-        }
-    }
+    for (auto& [id, entry] : pipes_) deliver(entry, msg, ++i == count, drop);
     msg.clear();
     return count;
 }

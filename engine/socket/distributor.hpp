@@ -67,7 +67,9 @@ private:
         bool active = true;  // false from a refused write until activate()
         bool matched = false;
     };
-    void deliver(Entry& entry, Message& msg, const DropFn& drop);
+    // Writes a copy of `msg` to the entry's pipe, or `msg` itself (moved) when
+    // `take_original`; a copy that cannot be delivered is reported against `msg`.
+    void deliver(Entry& entry, Message& msg, bool take_original, const DropFn& drop);
 
     std::map<uint64_t, Entry> pipes_;  // by pipe id: deterministic order
     std::vector<Entry*> matched_;      // map nodes are stable; each has matched set

@@ -175,6 +175,11 @@ StreamSession::Status StreamSession::pump(int64_t now_ms, std::span<uint8_t> scr
                 progress = true;
             }
             pipe_->publish();
+            // pop_message() decodes what feed() left for later, and may find a violation.
+            if (codec_->failed()) {
+                flush_output();
+                return close_with(codec_->error(), codec_->failure());
+            }
         }
 
         // 2. More bytes from the kernel, only when nothing decoded is waiting: that is

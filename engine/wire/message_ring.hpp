@@ -2,8 +2,9 @@
 // slots: unlike std::deque it neither allocates nor frees blocks as messages flow
 // through, so steady-state decoding does not touch the heap.
 //
-// Bound: the ring holds what one feed() decodes; the driver feeds no more than its read
-// buffer and pops before feeding again, so it stays at a handful of slots.
+// Bound: the ring holds what one feed() decodes before it defers the rest of the bytes
+// (ZmtpConnection::kMaxDecodedAhead messages, or a raw connection's one chunk), and the
+// driver pops before feeding again, so it stays at a few dozen slots.
 #pragma once
 
 #include <cassert>

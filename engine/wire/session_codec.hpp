@@ -45,6 +45,9 @@ public:
     virtual int64_t next_deadline_ms() const noexcept = 0;
     virtual bool on_timer(int64_t now_ms) = 0;
     virtual const std::string& error() const noexcept = 0;
+    // The connection must be dropped (error() says why). A codec that decodes lazily (see
+    // ZmtpConnection::feed) may find a violation in pop_message() rather than in feed().
+    virtual bool failed() const noexcept { return false; }
     // A message for the socket when the connection ends because of the peer or the
     // network (raw STREAM_NOTIFY: an empty one). false = nothing to say (ZMTP).
     virtual bool farewell(Message&) { return false; }

@@ -46,6 +46,10 @@ size_t frame_header_bytes(std::span<const uint8_t> frame) {
 
 }  // namespace
 
+ZmtpConnection::~ZmtpConnection() {
+    if (deferred_backing_ != nullptr) deferred_backing_->release();
+}
+
 ZmtpConnection::ZmtpConnection(ZmtpConfig config) : config_(std::move(config)) {
     assert(config_.heartbeat_ivl_ms >= 0);
     assert(config_.handshake_ivl_ms >= 0);
@@ -107,7 +111,24 @@ bool ZmtpConnection::feed(std::span<const uint8_t> bytes, int64_t now_ms, Shared
     }
     size_t consumed = 0;
     if (state_ == State::greeting && !feed_greeting(bytes, consumed)) return false;
+    // Older bytes first, all of them: the new ones must not overtake them.
+    if (!deferred_.empty() && !decode_deferred(false)) return false;
+    return decode_frames(bytes, consumed, now_ms, backing, true);
+}
+
+bool ZmtpConnection::decode_frames(std::span<const uint8_t> bytes, size_t consumed, int64_t now_ms,
+                                   SharedBuffer* backing, bool may_defer) {
+    assert(deferred_.empty());
     while (state_ == State::handshake || state_ == State::ready) {
+        if (may_defer && backing != nullptr && state_ == State::ready &&
+            inbox_.size() >= kMaxDecodedAhead && consumed < bytes.size()) {
+            // Between frames (the decoder keeps no partial frame here): the rest waits.
+            deferred_ = bytes.subspan(consumed);
+            deferred_backing_ = backing;
+            deferred_backing_->retain();
+            deferred_now_ms_ = now_ms;
+            return true;
+        }
         switch (decoder_.decode(bytes, consumed, backing)) {
             case FrameDecoder::Result::need_more:
                 return true;
@@ -120,6 +141,18 @@ bool ZmtpConnection::feed(std::span<const uint8_t> bytes, int64_t now_ms, Shared
     }
     assert(state_ != State::failed);
     return true;
+}
+
+bool ZmtpConnection::decode_deferred(bool may_defer) {
+    const std::span<const uint8_t> bytes = deferred_;
+    SharedBuffer* backing = deferred_backing_;
+    deferred_ = {};
+    deferred_backing_ = nullptr;
+    // Decoded frames that share the buffer hold their own references; so may deferred_
+    // again (decode_frames retains it anew).
+    const bool ok = decode_frames(bytes, 0, deferred_now_ms_, backing, may_defer);
+    backing->release();
+    return ok;
 }
 
 bool ZmtpConnection::feed_greeting(std::span<const uint8_t> bytes, size_t& consumed) {
@@ -337,11 +370,12 @@ const ZmtpPeer& ZmtpConnection::peer() const noexcept {
 }
 
 bool ZmtpConnection::pop_message(Message& out) {
+    if (inbox_.empty() && !deferred_.empty() && state_ != State::failed) decode_deferred(true);
     return inbox_.pop(out);
 }
 
 size_t ZmtpConnection::pending_messages() const noexcept {
-    return inbox_.size();
+    return inbox_.size() + (deferred_.empty() ? 0 : 1);
 }
 
 void ZmtpConnection::send_message(const Message& msg) {

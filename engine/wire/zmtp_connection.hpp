@@ -71,6 +71,9 @@ struct ZmtpPeer {
 class ZmtpConnection final : public SessionCodec {
 public:
     explicit ZmtpConnection(ZmtpConfig config);
+    ~ZmtpConnection() override;
+    ZmtpConnection(const ZmtpConnection&) = delete;
+    ZmtpConnection& operator=(const ZmtpConnection&) = delete;
 
     // Queues our greeting (signature, version 3.1, our mechanism, as-server; with
     // staged_greeting only the signature, the rest once the peer's has arrived) and starts
@@ -82,6 +85,12 @@ public:
     // decoded before the violation is still available from pop_message().
     // When `bytes` lie inside `backing` (a refcounted receive buffer), large data frames
     // share it instead of being copied (see FrameDecoder::decode).
+    // With a backing, decoding stops once kMaxDecodedAhead messages wait to be popped: the
+    // rest of the bytes stay in the backing (we hold a reference) and are decoded by
+    // pop_message() as the queue empties. A 64 KiB read of small messages then costs a few
+    // dozen queued Messages, not a thousand (~200 KiB touched per connection); a violation
+    // in the deferred bytes surfaces there (pop_message() false, failed() true).
+    static constexpr size_t kMaxDecodedAhead = 64;
     bool feed(std::span<const uint8_t> bytes, int64_t now_ms,
               SharedBuffer* backing = nullptr) override;
 
@@ -101,7 +110,8 @@ public:
     // Next decoded application message (subscriptions from a 3.1 peer come as "\x01topic"
     // / "\x00topic" messages). false = none decoded yet.
     bool pop_message(Message& out) override;
-    // Number of decoded messages waiting in pop_message().
+    // Number of decoded messages waiting in pop_message(), plus one while received bytes
+    // wait to be decoded (0 = everything received has been popped).
     size_t pending_messages() const noexcept override;
 
     // Queues a message for the peer. Only valid once ready().
@@ -117,7 +127,7 @@ public:
     // false = a deadline expired (handshake or heartbeat timeout); error() says which.
     bool on_timer(int64_t now_ms) override;
 
-    bool failed() const noexcept;
+    bool failed() const noexcept override;
     const std::string& error() const noexcept override;
     // How the handshake failed, for the monitor (kind none: not failed in the handshake,
     // or in a way libzmq does not report in detail).
@@ -137,6 +147,12 @@ private:
     void complete_handshake(int64_t now_ms);
     std::vector<uint8_t> our_properties() const;
     bool feed_greeting(std::span<const uint8_t> bytes, size_t& consumed);
+    // Decodes frames from bytes[consumed..]; when `may_defer` and there is a backing,
+    // stops (keeping the rest in deferred_) once kMaxDecodedAhead messages are queued.
+    bool decode_frames(std::span<const uint8_t> bytes, size_t consumed, int64_t now_ms,
+                       SharedBuffer* backing, bool may_defer);
+    // Decodes the deferred bytes, as feed() would have when they arrived.
+    bool decode_deferred(bool may_defer);
     bool on_frame(int64_t now_ms);
     bool on_command(Frame& body, int64_t now_ms);
     // CURVE: every frame after the handshake is a MESSAGE box holding a data frame or a
@@ -168,6 +184,11 @@ private:
     FrameDecoder decoder_;
     Message partial_;    // data frames of a multipart message still missing its last frame
     MessageRing inbox_;  // complete messages for pop_message()
+    // Received but not yet decoded (inside deferred_backing_, which we hold a reference
+    // to), and the time they arrived at.
+    std::span<const uint8_t> deferred_;
+    SharedBuffer* deferred_backing_ = nullptr;
+    int64_t deferred_now_ms_ = 0;
 
     OutputQueue output_;
     std::vector<uint8_t> scratch_;  // reused to build commands and frame headers

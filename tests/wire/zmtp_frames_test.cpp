@@ -64,6 +64,79 @@ TEST(ZmtpFrames, LargeFramesWholeInASharedReceiveBufferReferenceIt) {
     buffer->release();
 }
 
+// A read of many small messages from a shared receive buffer is decoded a bounded number
+// of messages ahead: the rest waits in the buffer (we keep a reference) and is decoded by
+// pop_message() as the queue empties, in order, so the queue never holds the whole read.
+TEST(ZmtpFrames, ManyMessagesInOneReadAreDecodedABoundedNumberAhead) {
+    Pair p(config_for(SocketType::push), config_for(SocketType::pull));
+    constexpr size_t kCount = 3 * ZmtpConnection::kMaxDecodedAhead + 5;
+    for (size_t i = 0; i < kCount; ++i) p.a.send_message(Message{"m" + std::to_string(i)});
+    const Bytes wire = take_output(p.a);
+    SharedBuffer* buffer = SharedBuffer::allocate(wire.size());
+    std::memcpy(buffer->data, wire.data(), wire.size());
+    ASSERT_TRUE(p.b.feed({buffer->data, wire.size()}, 0, buffer));
+    // The decoded ones, plus one for the bytes still waiting.
+    EXPECT_EQ(p.b.pending_messages(), ZmtpConnection::kMaxDecodedAhead + 1);
+    EXPECT_EQ(buffer->refs.load(), 2u);  // ours and the deferred bytes'
+    for (size_t i = 0; i < kCount; ++i) {
+        Message got;
+        ASSERT_TRUE(p.b.pop_message(got)) << i;
+        EXPECT_EQ(got.front().view(), "m" + std::to_string(i));
+        EXPECT_LE(p.b.pending_messages(), ZmtpConnection::kMaxDecodedAhead + 1);
+    }
+    Message none;
+    EXPECT_FALSE(p.b.pop_message(none));
+    EXPECT_EQ(p.b.pending_messages(), 0u);
+    EXPECT_EQ(buffer->refs.load(), 1u);
+    EXPECT_FALSE(p.b.failed());
+    buffer->release();
+}
+
+// A violation in the deferred bytes is found when pop_message() reaches it: everything
+// before it is still delivered, then the connection reports failed().
+TEST(ZmtpFrames, AViolationInDeferredBytesSurfacesInPopMessage) {
+    Pair p(config_for(SocketType::push), config_for(SocketType::pull));
+    constexpr size_t kCount = ZmtpConnection::kMaxDecodedAhead + 3;
+    for (size_t i = 0; i < kCount; ++i) p.a.send_message(Message{"x"});
+    Bytes wire = take_output(p.a);
+    wire.push_back(0xff);  // reserved flag bits: not a frame
+    wire.push_back(0x00);
+    SharedBuffer* buffer = SharedBuffer::allocate(wire.size());
+    std::memcpy(buffer->data, wire.data(), wire.size());
+    ASSERT_TRUE(p.b.feed({buffer->data, wire.size()}, 0, buffer));
+    EXPECT_FALSE(p.b.failed());
+    size_t popped = 0;
+    Message got;
+    while (p.b.pop_message(got)) ++popped;
+    EXPECT_EQ(popped, kCount);
+    EXPECT_TRUE(p.b.failed());
+    EXPECT_FALSE(p.b.error().empty());
+    buffer->release();
+}
+
+// Bytes fed while older ones still wait are decoded after them, not before.
+TEST(ZmtpFrames, BytesFedWhileOthersWaitAreDecodedAfterThem) {
+    Pair p(config_for(SocketType::push), config_for(SocketType::pull));
+    constexpr size_t kFirst = ZmtpConnection::kMaxDecodedAhead + 10;
+    for (size_t i = 0; i < kFirst; ++i) p.a.send_message(Message{"a" + std::to_string(i)});
+    const Bytes first = take_output(p.a);
+    p.a.send_message(Message{"b"});
+    const Bytes second = take_output(p.a);
+    SharedBuffer* buffer = SharedBuffer::allocate(first.size());
+    std::memcpy(buffer->data, first.data(), first.size());
+    ASSERT_TRUE(p.b.feed({buffer->data, first.size()}, 0, buffer));
+    ASSERT_TRUE(p.b.feed({second.data(), second.size()}, 0));
+    for (size_t i = 0; i < kFirst; ++i) {
+        Message got;
+        ASSERT_TRUE(p.b.pop_message(got));
+        EXPECT_EQ(got.front().view(), "a" + std::to_string(i));
+    }
+    Message last;
+    ASSERT_TRUE(p.b.pop_message(last));
+    EXPECT_EQ(last.front().view(), "b");
+    buffer->release();
+}
+
 TEST(ZmtpFrames, ShortFrameUpTo255BytesLongFrameFrom256) {
     Pair p(config_for(SocketType::push), config_for(SocketType::pull));
     const std::string body255(255, 'a');
