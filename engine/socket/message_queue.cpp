@@ -14,20 +14,31 @@ MessageQueue::~MessageQueue() {
         delete chunk;
         chunk = next;
     }
-    delete spare_.load();
+    for (auto& spare : spares_) delete spare.load(std::memory_order_acquire);
 }
 
 MessageQueue::Chunk* MessageQueue::new_chunk() {
-    Chunk* chunk = spare_.exchange(nullptr, std::memory_order_acq_rel);
+    // Producer side: take the oldest chunk the reader handed back, if any.
+    Chunk* chunk = spares_[spare_take_ % kSpareChunks].exchange(nullptr, std::memory_order_acquire);
     if (chunk == nullptr) return new Chunk();
+    ++spare_take_;
     chunk->next = nullptr;
     return chunk;
 }
 
 void MessageQueue::recycle(Chunk* chunk) {
-    // Slots were moved out, so they hold only empty Messages; keep one chunk for reuse.
-    Chunk* previous = spare_.exchange(chunk, std::memory_order_acq_rel);
-    delete previous;
+    // Consumer side. Slots were moved out, so they hold only empty Messages. A queue that
+    // once held N chunks' worth is likely to again (a publisher bursting to its HWM):
+    // freeing them would hand their pages back and fault them in anew, which costs more
+    // than the messages themselves. The slots between the two indices are non-null; a
+    // non-null slot at ours means all kSpareChunks are kept already.
+    std::atomic<Chunk*>& slot = spares_[spare_give_ % kSpareChunks];
+    if (slot.load(std::memory_order_acquire) != nullptr) {
+        delete chunk;
+        return;
+    }
+    slot.store(chunk, std::memory_order_release);
+    ++spare_give_;
 }
 
 size_t MessageQueue::count_traced() const {

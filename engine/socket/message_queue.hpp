@@ -3,7 +3,8 @@
 // It is the one queue under every pipe, in both runtimes. The producer and the consumer
 // may be on different threads (real runtime) or the same one (simulation); it needs no
 // lock, only atomics. Storage grows in fixed chunks, so a push is a move into a slot,
-// not an allocation, except once per kChunkSlots messages (and a spare chunk is kept).
+// not an allocation, except once per kChunkSlots messages beyond the most the queue has
+// held before (emptied chunks are kept for reuse, up to kSpareChunks).
 //
 // Sleep/wake protocol: a reader that finds the queue empty arms `reader_waiting`; the
 // writer that next publishes disarms it and reports that the reader must be woken. The
@@ -111,16 +112,21 @@ private:
     // Producer-owned.
     alignas(64) Chunk* write_chunk_;
     uint64_t write_index_ = 0;
+    uint64_t spare_take_ = 0;
     // Shared.
     alignas(64) std::atomic<uint64_t> written_{0};
     std::atomic<bool> reader_waiting_{false};
     alignas(64) std::atomic<uint64_t> credited_{0};
     std::atomic<bool> writer_waiting_{false};
-    std::atomic<Chunk*> spare_{nullptr};
+    // Emptied chunks the reader hands back for the writer to reuse: a single-producer,
+    // single-consumer ring where a slot's nullness says whose turn it is.
+    static constexpr size_t kSpareChunks = 16;
+    std::atomic<Chunk*> spares_[kSpareChunks] = {};
     // Consumer-owned (read_index_ is atomic only so that size() may be asked anywhere).
     alignas(64) Chunk* read_chunk_;
     std::atomic<uint64_t> read_index_{0};
     uint64_t credited_index_ = 0;  // the reader's own copy of credited_
+    uint64_t spare_give_ = 0;
 };
 
 }  // namespace sculpin
