@@ -113,7 +113,7 @@ public:
     }
     std::string str() const { return std::string(view()); }
 
-    // The C API keeps a shared frame in a zmq_msg_t as (buffer, data, size): these hand
+    // The C API keeps a shared frame in a zmq_msg_t as (buffer, data, size): this hands
     // its one reference over without a retain/release pair. Only for a shared frame;
     // the frame is left empty.
     SharedBuffer* release_buffer() noexcept {
@@ -121,15 +121,6 @@ public:
         shared_ = false;
         size_ = 0;
         return storage_.ext.buffer;
-    }
-    // A frame that takes over one reference the caller holds on `buffer`.
-    static Frame take_reference(SharedBuffer* buffer, uint8_t* data, size_t size_bytes) noexcept {
-        Frame frame;
-        frame.storage_.ext.buffer = buffer;
-        frame.storage_.ext.ptr = data;
-        frame.shared_ = true;
-        frame.size_ = size_bytes;
-        return frame;
     }
 
     // Drops the bytes, leaving an empty frame.
