@@ -1,5 +1,5 @@
-// zmq_msg_t: the bytes (small ones inside the 64 bytes, larger or shared ones in an engine
-// Frame on the heap), plus the MORE flag and the properties of the peer it came from.
+// zmq_msg_t: the bytes (small ones inside the 64 bytes, larger or shared ones as a reference
+// on an engine SharedBuffer), plus the MORE flag and the properties of the peer it came from.
 #include <strings.h>
 #include <cstring>
 
@@ -10,29 +10,46 @@ using namespace sculpin::capi;
 
 namespace {
 
-// May throw (std::bad_alloc) only before anything in msg changed.
-void construct(zmq_msg_t* msg, Frame frame) {
-    Frame* heap = nullptr;
-    if (frame.is_shared() || frame.size() > MsgLayout::kSmallCapacity) {
-        heap = new Frame(std::move(frame));
-    }
-    std::memset(msg, 0, sizeof(zmq_msg_t));
+void construct_empty(zmq_msg_t* msg) noexcept {
     MsgLayout* m = new (msg) MsgLayout;
+    m->small_size_bytes = 0;
+    m->shared_form = 0;
     m->properties_and_flags = 0;
-    if (heap != nullptr) {
-        m->heap = heap;
-        m->heap_form = 1;
+}
+
+// Takes over one reference on `buffer`.
+void construct_shared(zmq_msg_t* msg, SharedBuffer* buffer, uint8_t* data,
+                      size_t size_bytes) noexcept {
+    MsgLayout* m = new (msg) MsgLayout;
+    m->shared = {buffer, data, size_bytes};
+    m->small_size_bytes = 0;
+    m->shared_form = 1;
+    m->properties_and_flags = 0;
+}
+
+// May throw (std::bad_alloc) only before anything in msg changed.
+void construct(zmq_msg_t* msg, Frame&& frame) {
+    const size_t size = frame.size();
+    if (frame.is_shared()) {
+        uint8_t* data = const_cast<uint8_t*>(frame.data());
+        construct_shared(msg, frame.release_buffer(), data, size);
+    } else if (size > MsgLayout::kSmallCapacity) {
+        // An inline frame too large for the small form: its bytes go to a (pooled) buffer.
+        SharedBuffer* buffer = SharedBuffer::allocate(size);
+        std::memcpy(buffer->data, frame.data(), size);
+        construct_shared(msg, buffer, buffer->data, size);
     } else {
-        if (frame.size() > 0) std::memcpy(m->small, frame.data(), frame.size());
-        m->small_size_bytes = static_cast<uint32_t>(frame.size());
-        m->heap_form = 0;
+        construct_empty(msg);
+        MsgLayout* m = layout(msg);
+        if (size > 0) std::memcpy(m->small, frame.data(), size);
+        m->small_size_bytes = static_cast<uint32_t>(size);
     }
 }
 
-void destroy(zmq_msg_t* msg) {
+void destroy(zmq_msg_t* msg) noexcept {
     MsgLayout* m = layout(msg);
     if (MessageProperties* properties = m->properties()) properties->release();
-    if (m->heap_form) delete m->heap;
+    if (m->shared_form) m->shared.buffer->release();
     m->~MsgLayout();
 }
 
@@ -42,14 +59,20 @@ extern "C" {
 
 int zmq_msg_init(zmq_msg_t* msg) {
     if (msg == nullptr) return fail(EFAULT);
-    construct(msg, Frame());
+    construct_empty(msg);
     return 0;
 }
 
 int zmq_msg_init_size(zmq_msg_t* msg, size_t size) {
     if (msg == nullptr) return fail(EFAULT);
     return guarded(-1, [&] {
-        construct(msg, Frame::with_size(size));
+        if (size <= MsgLayout::kSmallCapacity) {
+            construct_empty(msg);
+            layout(msg)->small_size_bytes = static_cast<uint32_t>(size);
+        } else {
+            SharedBuffer* buffer = SharedBuffer::allocate(size);
+            construct_shared(msg, buffer, buffer->data, size);
+        }
         return 0;
     });
 }
@@ -60,7 +83,7 @@ int zmq_msg_init_data(zmq_msg_t* msg, void* data, size_t size, zmq_free_fn* ffn,
     return guarded(-1, [&] {
         if (size == 0) {
             // Nothing to share: an empty message; the buffer goes back at once.
-            construct(msg, Frame());
+            construct_empty(msg);
             if (ffn != nullptr) ffn(data, hint);
             return 0;
         }
@@ -74,7 +97,7 @@ int zmq_msg_close(zmq_msg_t* msg) {
     if (msg == nullptr) return fail(EFAULT);
     destroy(msg);
     // A closed message stays a valid empty one, so a second close is harmless.
-    construct(msg, Frame());
+    construct_empty(msg);
     return 0;
 }
 
@@ -84,7 +107,7 @@ int zmq_msg_move(zmq_msg_t* dest, zmq_msg_t* src) {
     destroy(dest);
     // Both forms are plain bytes or one owning pointer: relocate, then leave src empty.
     std::memcpy(static_cast<void*>(dest), static_cast<const void*>(src), sizeof(zmq_msg_t));
-    construct(src, Frame());
+    construct_empty(src);
     return 0;
 }
 
@@ -107,17 +130,9 @@ void* zmq_msg_data(zmq_msg_t* msg) {
         errno = EFAULT;
         return nullptr;
     }
-    return guarded(static_cast<void*>(nullptr), [&]() -> void* {
-        MsgLayout* m = layout(msg);
-        if (!m->heap_form) return static_cast<void*>(m->small);
-        Frame& frame = *m->heap;
-        if (frame.is_shared()) {
-            // Caller-owned or shared bytes are handed out as they are (zero copy), as
-            // libzmq does; writers own the consequences, as with libzmq.
-            return const_cast<uint8_t*>(frame.data());
-        }
-        return frame.mutable_data();
-    });
+    // Shared bytes (received, copied, caller-owned) are handed out as they are (zero
+    // copy), as libzmq does; writers own the consequences, as with libzmq.
+    return static_cast<void*>(layout(msg)->data());
 }
 
 size_t zmq_msg_size(const zmq_msg_t* msg) {
@@ -184,7 +199,7 @@ int zmq_msg_send(zmq_msg_t* msg, void* s, int flags) {
         const int rc = send_frame(*socket, std::move(frame), flags);
         if (rc != 0) return fail(rc);
         destroy(msg);
-        construct(msg, Frame());
+        construct_empty(msg);
         return static_cast<int>(size);
     });
 }
@@ -199,8 +214,11 @@ int zmq_msg_recv(zmq_msg_t* msg, void* s, int flags) {
         const int rc = recv_frame(*socket, &frame, &properties, flags);
         if (rc != 0) return fail(rc);
         const size_t size = frame.size();
+        // Built aside first: construct() may throw, and msg must then stay as it was.
+        zmq_msg_t received;
+        construct(&received, std::move(frame));
         destroy(msg);
-        construct(msg, std::move(frame));
+        std::memcpy(static_cast<void*>(msg), static_cast<const void*>(&received), sizeof received);
         layout(msg)->set(properties, socket->rcvmore);
         return static_cast<int>(size);
     });

@@ -81,17 +81,26 @@ struct CapiSocket {
 
 // A zmq_msg_t has two forms. A message of up to kSmallCapacity bytes lives in the zmq_msg_t
 // itself, with no allocation (libzmq keeps its "very small messages" the same way). A larger
-// one, or one whose bytes are shared (zero-copy, caller-owned), holds an engine Frame on the
-// heap: a Frame with its 64-byte inline storage does not fit beside the properties pointer.
-// Both forms are trivially relocatable (bytes, or one pointer), so zmq_msg_move is a memcpy.
+// one, or one whose bytes are shared (zero-copy, caller-owned), holds one reference on an
+// engine SharedBuffer, kept as the three words of a shared Frame (buffer, data, size): a
+// frame received shared (from a receive buffer, a pooled buffer, zmq_msg_init_data) moves
+// in and out of the zmq_msg_t without an allocation. (A whole Frame, 80 bytes with its
+// inline storage, does not fit beside the properties pointer.)
+// Both forms are trivially relocatable (bytes, or one counted pointer), so zmq_msg_move
+// is a memcpy.
 struct MsgLayout {
     static constexpr size_t kSmallCapacity = 48;
+    struct SharedBytes {
+        SharedBuffer* buffer;  // one reference, held by this zmq_msg_t
+        uint8_t* data;         // inside buffer
+        size_t size_bytes;
+    };
     union {
         uint8_t small[kSmallCapacity];
-        Frame* heap;
+        SharedBytes shared;
     };
     uint32_t small_size_bytes;
-    uint32_t heap_form;  // 0: small, 1: heap
+    uint32_t shared_form;  // 0: small, 1: shared
     uintptr_t properties_and_flags;
 
     static constexpr uintptr_t kMoreBit = 1;
@@ -103,10 +112,14 @@ struct MsgLayout {
         properties_and_flags = reinterpret_cast<uintptr_t>(properties) | (more ? kMoreBit : 0);
     }
 
-    size_t size() const noexcept { return heap_form ? heap->size() : small_size_bytes; }
-    bool is_shared() const noexcept { return heap_form && heap->is_shared(); }
+    size_t size() const noexcept { return shared_form ? shared.size_bytes : small_size_bytes; }
+    bool is_shared() const noexcept { return shared_form != 0; }
+    uint8_t* data() noexcept { return shared_form ? shared.data : small; }
     // The bytes as a Frame for sending or copying: a shared buffer is referenced, not copied.
-    Frame to_frame() const { return heap_form ? *heap : Frame(small, small_size_bytes); }
+    Frame to_frame() const {
+        return shared_form ? Frame::share(shared.buffer, shared.data, shared.size_bytes)
+                           : Frame(small, small_size_bytes);
+    }
 };
 static_assert(sizeof(MsgLayout) <= sizeof(zmq_msg_t), "the layout must fit in a zmq_msg_t");
 static_assert(alignof(MsgLayout) <= alignof(zmq_msg_t));

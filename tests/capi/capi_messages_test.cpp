@@ -67,6 +67,59 @@ TEST(CapiMessages, InitDataIsZeroCopyAndFreedOnceAfterTheLastUser) {
     zmq_ctx_term(context);
 }
 
+// Every size form of a zmq_msg_t (empty, small inside it, 49-64 bytes that an engine Frame
+// keeps inline but a zmq_msg_t cannot, pooled, malloc'd) through send, receive, forward
+// (the same zmq_msg_t sent on), copy, move and close; ASan checks the lifetimes.
+TEST(CapiMessages, EverySizeFormSurvivesRecvForwardCopyAndClose) {
+    void* context = zmq_ctx_new();
+    void* a = zmq_socket(context, ZMQ_PAIR);
+    void* b = zmq_socket(context, ZMQ_PAIR);
+    ASSERT_EQ(zmq_bind(a, "inproc://size-forms"), 0);
+    ASSERT_EQ(zmq_connect(b, "inproc://size-forms"), 0);
+    for (const size_t size : {size_t{0}, size_t{5}, size_t{48}, size_t{49}, size_t{64}, size_t{65},
+                              size_t{1024}, size_t{20000}}) {
+        SCOPED_TRACE(size);
+        std::string bytes(size, '\0');
+        for (size_t i = 0; i < size; ++i) bytes[i] = static_cast<char>('a' + i % 26);
+        ASSERT_EQ(zmq_send(b, bytes.data(), size, 0), static_cast<int>(size));
+
+        zmq_msg_t received;
+        zmq_msg_init(&received);
+        ASSERT_EQ(zmq_msg_recv(&received, a, 0), static_cast<int>(size));
+        ASSERT_EQ(zmq_msg_size(&received), size);
+        EXPECT_EQ(std::string(static_cast<const char*>(zmq_msg_data(&received)), size), bytes);
+
+        zmq_msg_t copy;
+        zmq_msg_init(&copy);
+        ASSERT_EQ(zmq_msg_copy(&copy, &received), 0);
+        ASSERT_EQ(zmq_msg_send(&received, a, 0), static_cast<int>(size));  // forwarded
+        EXPECT_EQ(zmq_msg_size(&received), 0u);
+
+        zmq_msg_t back;
+        zmq_msg_init(&back);
+        ASSERT_EQ(zmq_msg_recv(&back, b, 0), static_cast<int>(size));
+        EXPECT_EQ(std::string(static_cast<const char*>(zmq_msg_data(&back)), size), bytes);
+
+        zmq_msg_t moved;
+        zmq_msg_init(&moved);
+        ASSERT_EQ(zmq_msg_move(&moved, &copy), 0);
+        EXPECT_EQ(std::string(static_cast<const char*>(zmq_msg_data(&moved)), size), bytes);
+        for (zmq_msg_t* msg : {&received, &copy, &back, &moved}) EXPECT_EQ(zmq_msg_close(msg), 0);
+    }
+    // A message made with zmq_msg_init_size in the 49-64 range is writable and sendable.
+    zmq_msg_t made;
+    ASSERT_EQ(zmq_msg_init_size(&made, 60), 0);
+    std::memset(zmq_msg_data(&made), 'z', 60);
+    ASSERT_EQ(zmq_msg_send(&made, b, 0), 60);
+    EXPECT_EQ(zmq_msg_close(&made), 0);
+    char buffer[64] = {};
+    ASSERT_EQ(zmq_recv(a, buffer, sizeof buffer, 0), 60);
+    EXPECT_EQ(std::string(buffer, 60), std::string(60, 'z'));
+    zmq_close(a);
+    zmq_close(b);
+    zmq_ctx_term(context);
+}
+
 TEST(CapiUtilities, Z85RoundTripsTheRfcExample) {
     const uint8_t bytes[8] = {0x86, 0x4F, 0xD2, 0x6F, 0xB5, 0x59, 0xF7, 0x5B};
     char text[11];
