@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "socket/message_queue.hpp"
+#include "wake_signals.hpp"
 
 namespace sculpin {
 namespace {
@@ -172,30 +173,8 @@ TEST(MessageQueueCredit, NoWakeUpIsLostWhileBatchesAreCreditedAndTheHwmChanges) 
     constexpr uint64_t kCapacities[] = {1, 2, 3, 7, 64, 1000, 0, 5};
     MessageQueue queue(3);
 
-    std::mutex mutex;
-    std::condition_variable reader_cv;
-    std::condition_variable writer_cv;
-    bool reader_signalled = false;
-    bool writer_signalled = false;
-    bool stalled = false;
-
-    auto wait_for_signal = [&](std::condition_variable& cv, bool& signalled) {
-        std::unique_lock lock(mutex);
-        if (!cv.wait_for(lock, kStallLimit, [&] { return signalled || stalled; })) {
-            stalled = true;
-            reader_cv.notify_all();
-            writer_cv.notify_all();
-        }
-        signalled = false;
-        return !stalled;
-    };
-    auto signal = [&](std::condition_variable& cv, bool& signalled) {
-        {
-            std::lock_guard lock(mutex);
-            signalled = true;
-        }
-        cv.notify_one();
-    };
+    using queue_test::WakeSignals;
+    WakeSignals signals(kStallLimit);
 
     std::thread writer([&] {
         size_t next_capacity = 0;
@@ -203,8 +182,8 @@ TEST(MessageQueueCredit, NoWakeUpIsLostWhileBatchesAreCreditedAndTheHwmChanges) 
             if (seq % 997 == 0) {
                 const auto change =
                     queue.set_capacity(kCapacities[next_capacity++ % std::size(kCapacities)]);
-                if (change.wake_reader) signal(reader_cv, reader_signalled);
-                if (change.wake_writer) signal(writer_cv, writer_signalled);
+                if (change.wake_reader) signals.signal(WakeSignals::Side::reader);
+                if (change.wake_writer) signals.signal(WakeSignals::Side::writer);
             }
             Message msg = numbered(seq);
             switch (queue.push(msg)) {
@@ -213,10 +192,10 @@ TEST(MessageQueueCredit, NoWakeUpIsLostWhileBatchesAreCreditedAndTheHwmChanges) 
                     break;
                 case PushResult::ok_wake_reader:
                     ++seq;
-                    signal(reader_cv, reader_signalled);
+                    signals.signal(WakeSignals::Side::reader);
                     break;
                 case PushResult::full:
-                    if (!wait_for_signal(writer_cv, writer_signalled)) return;
+                    if (!signals.wait(WakeSignals::Side::writer)) return;
                     break;
             }
         }
@@ -228,17 +207,18 @@ TEST(MessageQueueCredit, NoWakeUpIsLostWhileBatchesAreCreditedAndTheHwmChanges) 
         Message out;
         const PopResult result = queue.pop(out);
         if (result == PopResult::empty || result == PopResult::empty_wake_writer) {
-            if (result == PopResult::empty_wake_writer) signal(writer_cv, writer_signalled);
-            if (!wait_for_signal(reader_cv, reader_signalled)) break;
+            if (result == PopResult::empty_wake_writer) signals.signal(WakeSignals::Side::writer);
+            if (!signals.wait(WakeSignals::Side::reader)) break;
             continue;
         }
         in_order = in_order && number_of(out) == expected;
         ++expected;
-        if (result == PopResult::ok_wake_writer) signal(writer_cv, writer_signalled);
+        if (result == PopResult::ok_wake_writer) signals.signal(WakeSignals::Side::writer);
     }
     writer.join();
 
-    EXPECT_FALSE(stalled) << "a wake-up was lost: stalled after " << expected << " messages";
+    EXPECT_FALSE(signals.stalled())
+        << "a wake-up was lost: stalled after " << expected << " messages";
     EXPECT_TRUE(in_order);
     EXPECT_EQ(expected, kMessages);
 }

@@ -1,4 +1,5 @@
 #include "socket/message_queue.hpp"
+#include "wake_signals.hpp"
 
 #include <gtest/gtest.h>
 
@@ -264,30 +265,8 @@ TEST(MessageQueue, SpscStressDeliversEveryMessageInOrderUsingOnlyTheWakeProtocol
     constexpr auto kStallLimit = std::chrono::seconds(30);
     MessageQueue queue(100);
 
-    std::mutex mutex;
-    std::condition_variable reader_cv;
-    std::condition_variable writer_cv;
-    bool reader_signalled = false;
-    bool writer_signalled = false;
-    bool stalled = false;
-
-    auto wait_for_signal = [&](std::condition_variable& cv, bool& signalled) {
-        std::unique_lock lock(mutex);
-        if (!cv.wait_for(lock, kStallLimit, [&] { return signalled || stalled; })) {
-            stalled = true;
-            reader_cv.notify_all();
-            writer_cv.notify_all();
-        }
-        signalled = false;
-        return !stalled;
-    };
-    auto signal = [&](std::condition_variable& cv, bool& signalled) {
-        {
-            std::lock_guard lock(mutex);
-            signalled = true;
-        }
-        cv.notify_one();
-    };
+    using queue_test::WakeSignals;
+    WakeSignals signals(kStallLimit);
 
     uint64_t reader_sleeps = 0;
     uint64_t writer_sleeps = 0;
@@ -300,11 +279,11 @@ TEST(MessageQueue, SpscStressDeliversEveryMessageInOrderUsingOnlyTheWakeProtocol
                     break;
                 case PushResult::ok_wake_reader:
                     ++seq;
-                    signal(reader_cv, reader_signalled);
+                    signals.signal(WakeSignals::Side::reader);
                     break;
                 case PushResult::full:
                     ++writer_sleeps;
-                    if (!wait_for_signal(writer_cv, writer_signalled)) return;
+                    if (!signals.wait(WakeSignals::Side::writer)) return;
                     break;
             }
         }
@@ -318,7 +297,7 @@ TEST(MessageQueue, SpscStressDeliversEveryMessageInOrderUsingOnlyTheWakeProtocol
         const PopResult result = queue.pop(out);
         if (result == PopResult::empty) {
             ++reader_sleeps;
-            if (!wait_for_signal(reader_cv, reader_signalled)) break;
+            if (!signals.wait(WakeSignals::Side::reader)) break;
             continue;
         }
         const uint64_t got = number_of(out);
@@ -327,11 +306,12 @@ TEST(MessageQueue, SpscStressDeliversEveryMessageInOrderUsingOnlyTheWakeProtocol
             first_bad = got;
         }
         ++expected;
-        if (result == PopResult::ok_wake_writer) signal(writer_cv, writer_signalled);
+        if (result == PopResult::ok_wake_writer) signals.signal(WakeSignals::Side::writer);
     }
     producer.join();
 
-    EXPECT_FALSE(stalled) << "a wake-up was lost: stalled after " << expected << " messages";
+    EXPECT_FALSE(signals.stalled())
+        << "a wake-up was lost: stalled after " << expected << " messages";
     EXPECT_TRUE(in_order) << "first out-of-order sequence number " << first_bad;
     EXPECT_EQ(expected, kMessages);
     Message leftover;
