@@ -195,7 +195,7 @@ int zmq_msg_send(zmq_msg_t* msg, void* s, int flags) {
     return guarded(-1, [&] {
         MsgLayout* m = layout(msg);
         const size_t size = m->size();
-        Frame frame = m->to_frame();  // shares the buffer; dropped from msg only on success
+        Frame frame = m->to_send_frame();  // msg is emptied only on success
         const int rc = send_frame(*socket, std::move(frame), flags);
         if (rc != 0) return fail(rc);
         destroy(msg);
