@@ -10,8 +10,8 @@
 #include <string>
 #include <thread>
 
+#include "queue_test_support.hpp"
 #include "socket/message_queue.hpp"
-#include "wake_signals.hpp"
 
 namespace sculpin {
 namespace {
@@ -19,17 +19,8 @@ namespace {
 using PushResult = MessageQueue::PushResult;
 using PopResult = MessageQueue::PopResult;
 
-Message numbered(uint64_t n) {
-    return Message(Frame(&n, sizeof n));
-}
-
-uint64_t number_of(const Message& msg) {
-    uint64_t n = 0;
-    EXPECT_EQ(msg.size(), 1u);
-    EXPECT_EQ(msg.front().size(), sizeof n);
-    std::memcpy(&n, msg.front().data(), sizeof n);
-    return n;
-}
+using queue_test::number_of;
+using queue_test::numbered;
 
 // Pushes until the queue says full; returns how many went in.
 uint64_t push_until_full(MessageQueue& queue, uint64_t first_number, uint64_t limit = 1000) {

@@ -1,5 +1,5 @@
 #include "socket/message_queue.hpp"
-#include "wake_signals.hpp"
+#include "queue_test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,17 +16,8 @@ namespace {
 using PushResult = MessageQueue::PushResult;
 using PopResult = MessageQueue::PopResult;
 
-Message numbered(uint64_t n) {
-    return Message(Frame(&n, sizeof n));
-}
-
-uint64_t number_of(const Message& msg) {
-    uint64_t n = 0;
-    EXPECT_EQ(msg.size(), 1u);
-    EXPECT_EQ(msg.front().size(), sizeof n);
-    std::memcpy(&n, msg.front().data(), sizeof n);
-    return n;
-}
+using queue_test::number_of;
+using queue_test::numbered;
 
 TEST(MessageQueue, NewQueueIsEmptyAndPopArmsNothingVisible) {
     MessageQueue queue(10);

@@ -1,14 +1,36 @@
-// Test harness for the queue's sleep/wake protocol with two real threads: each side sleeps
-// until the other side is told (by the queue) to wake it. A wake-up the queue forgets to
-// ask for shows as a stall; the stall limit only guards the test against hanging, it is
-// not a timing assertion.
+// What the MessageQueue tests share: numbered messages (to check order) and a harness for
+// the queue's sleep/wake protocol with two real threads.
 #pragma once
+
+#include <gtest/gtest.h>
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
+#include <cstring>
 #include <mutex>
 
+#include "core/message.hpp"
+
 namespace sculpin::queue_test {
+
+// A one-frame message carrying `n`.
+inline Message numbered(uint64_t n) {
+    return Message(Frame(&n, sizeof n));
+}
+
+// The number a numbered() message carries (a test failure if it is not one).
+inline uint64_t number_of(const Message& msg) {
+    uint64_t n = 0;
+    EXPECT_EQ(msg.size(), 1u);
+    EXPECT_EQ(msg.front().size(), sizeof n);
+    std::memcpy(&n, msg.front().data(), sizeof n);
+    return n;
+}
+
+// Each side sleeps until the other side is told (by the queue) to wake it. A wake-up the
+// queue forgets to ask for shows as a stall; the stall limit only guards the test against
+// hanging, it is not a timing assertion.
 
 class WakeSignals {
 public:
